@@ -1,0 +1,5 @@
+//! FHIR R4 types, SMART scopes, search and Bundles for US payer APIs.
+
+#![forbid(unsafe_code)]
+
+pub mod primitives;
