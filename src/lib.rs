@@ -2,4 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod json;
 pub mod primitives;
+pub mod r4;
+pub mod search;

@@ -1,0 +1,592 @@
+//! Emitting the structs, enums and their JSON code for a [`TypeSpace`].
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::{ChoiceDef, CodeEnum, Field, FieldType, Prim, StructDef, StructKind, TypeSpace, ValueType};
+
+/// Emits the whole type space as formatted Rust source, to be included in
+/// the `r4` module of the runtime crate.
+pub fn emit(space: &TypeSpace, fhir_version: &str) -> String {
+    let rt = quote!(crate::json::__private);
+    let mut items = TokenStream::new();
+
+    let version_doc = format!("The FHIR version these types were generated from.");
+    items.extend(quote! {
+        #[doc = #version_doc]
+        pub const FHIR_VERSION: &str = #fhir_version;
+    });
+    for (alias, base, docs) in &space.aliases {
+        let alias_ident = ident(alias);
+        let base_ident = ident(base);
+        let docs = doc_attr(&format!("{docs}\n\nIn JSON this profile is identical to [`{base}`], so it shares that type."));
+        items.extend(quote! {
+            #docs
+            pub type #alias_ident = crate::r4::#base_ident;
+        });
+    }
+    for def in &space.structs {
+        items.extend(emit_struct(def, &rt));
+    }
+    for def in &space.choices {
+        items.extend(emit_choice(def, &rt));
+    }
+    for def in &space.code_enums {
+        items.extend(emit_code_enum(def, &rt));
+    }
+    items.extend(emit_resource_enum(space, &rt));
+
+    let file: syn::File = match syn::parse2(items.clone()) {
+        Ok(file) => file,
+        // Unformatted output still compiles, and the compiler's error on it
+        // is more useful than a parse error here.
+        Err(_) => return items.to_string(),
+    };
+    prettyplease::unparse(&file)
+}
+
+fn ident(name: &str) -> Ident {
+    if let Some(raw) = name.strip_prefix("r#") {
+        Ident::new_raw(raw, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// Cleans definition text for rustdoc: no indented code blocks or fences,
+/// which rustdoc would compile as doctests.
+fn clean_docs(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .map(|line| line.trim_start().replace("```", "'''"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn doc_attr(text: &str) -> TokenStream {
+    let cleaned = clean_docs(text);
+    if cleaned.trim().is_empty() {
+        return TokenStream::new();
+    }
+    let lines = cleaned.lines().map(|l| format!(" {l}"));
+    quote!( #( #[doc = #lines] )* )
+}
+
+fn prim_type(prim: &Prim) -> TokenStream {
+    match prim {
+        Prim::Code(name) => {
+            let name = ident(name);
+            quote!(crate::r4::#name)
+        }
+        Prim::Fhir(fhir) => match fhir.as_str() {
+            "boolean" => quote!(::std::primitive::bool),
+            "integer" => quote!(::std::primitive::i32),
+            "string" => quote!(::std::string::String),
+            other => {
+                let name = ident(&crate::names::capitalize(other));
+                quote!(crate::primitives::#name)
+            }
+        },
+    }
+}
+
+fn value_type(value: &ValueType) -> TokenStream {
+    match value {
+        ValueType::Primitive(prim) => {
+            let inner = prim_type(prim);
+            quote!(crate::primitives::Primitive<#inner>)
+        }
+        ValueType::Bare(prim) => prim_type(prim),
+        ValueType::Complex(name) => {
+            let name = ident(name);
+            quote!(crate::r4::#name)
+        }
+        ValueType::Resource => quote!(crate::r4::Resource),
+    }
+}
+
+fn field_type(field: &Field) -> TokenStream {
+    let inner = match &field.ty {
+        FieldType::Single(value) => value_type(value),
+        FieldType::Choice(name) => {
+            let name = ident(name);
+            quote!(crate::r4::#name)
+        }
+    };
+    if field.repeated() {
+        quote!(::std::vec::Vec<#inner>)
+    } else if field.boxed {
+        quote!(::std::option::Option<::std::boxed::Box<#inner>>)
+    } else {
+        quote!(::std::option::Option<#inner>)
+    }
+}
+
+fn field_docs(field: &Field) -> String {
+    let cardinality = format!(
+        "`{}`, cardinality {}..{}{}{}",
+        field.path,
+        field.min,
+        field.max.map_or("*".to_owned(), |m| m.to_string()),
+        if field.is_summary { ", in summary" } else { "" },
+        if field.is_modifier { ", modifier" } else { "" },
+    );
+    if field.docs.is_empty() { cardinality } else { format!("{}\n\n{cardinality}", field.docs) }
+}
+
+fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let kind = match def.kind {
+        StructKind::Resource => "resource",
+        StructKind::Datatype => "datatype",
+        StructKind::Backbone => "backbone element",
+    };
+    let docs = doc_attr(&format!("{}\n\nFHIR {kind} `{}`.", def.docs, def.path));
+    let path = &def.path;
+    let resource_type = (def.kind == StructKind::Resource).then(|| def.name.clone());
+
+    let fields = def.fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let ty = field_type(f);
+        let docs = doc_attr(&field_docs(f));
+        quote! { #docs pub #fname: #ty, }
+    });
+
+    // Serialization, in definition order.
+    let resource_entry = resource_type.as_ref().map(|rt_name| {
+        quote! { ::serde::ser::SerializeMap::serialize_entry(&mut map, "resourceType", #rt_name)?; }
+    });
+    let ser_fields = def.fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let key = &f.json_name;
+        let ext_key = format!("_{key}");
+        match (&f.ty, f.repeated()) {
+            (FieldType::Choice(_), _) => quote! { #rt::ser::choice(&mut map, &self.#fname)?; },
+            (FieldType::Single(ValueType::Primitive(_)), false) => {
+                quote! { #rt::ser::primitive(&mut map, #key, #ext_key, &self.#fname)?; }
+            }
+            (FieldType::Single(ValueType::Primitive(_)), true) => {
+                quote! { #rt::ser::primitives(&mut map, #key, #ext_key, &self.#fname)?; }
+            }
+            (FieldType::Single(ValueType::Bare(_)), false) => quote! { #rt::ser::bare(&mut map, #key, &self.#fname)?; },
+            (FieldType::Single(_), false) => quote! { #rt::ser::single(&mut map, #key, &self.#fname)?; },
+            (FieldType::Single(_), true) => quote! { #rt::ser::repeated(&mut map, #key, &self.#fname)?; },
+        }
+    });
+
+    // Deserialization: one slot per field, filled key by key.
+    let slot_decls = def.fields.iter().map(|f| {
+        let slot = format_ident!("f_{}", f.rust_name.trim_start_matches("r#"));
+        match (&f.ty, f.repeated()) {
+            (FieldType::Choice(_), _) => quote! { let mut #slot = #rt::de::ChoiceSlot::new(); },
+            (FieldType::Single(ValueType::Primitive(_)), false) => quote! { let mut #slot = #rt::de::PrimitiveSlot::new(); },
+            (FieldType::Single(ValueType::Primitive(_)), true) => quote! { let mut #slot = #rt::de::PrimitiveListSlot::new(); },
+            (FieldType::Single(ValueType::Bare(_)), false) => quote! { let mut #slot = #rt::de::BareSlot::new(); },
+            (FieldType::Single(_), false) => quote! { let mut #slot = #rt::de::SingleSlot::new(); },
+            (FieldType::Single(_), true) => quote! { let mut #slot = #rt::de::ListSlot::new(); },
+        }
+    });
+    let mut arms = Vec::new();
+    let mut choice_fallbacks = Vec::new();
+    for f in &def.fields {
+        let slot = format_ident!("f_{}", f.rust_name.trim_start_matches("r#"));
+        let key = &f.json_name;
+        let ext_key = format!("_{key}");
+        match (&f.ty, f.repeated()) {
+            (FieldType::Choice(enum_name), _) => {
+                let enum_ident = ident(enum_name);
+                choice_fallbacks.push(quote! {
+                    if <crate::r4::#enum_ident as #rt::de::Choice>::read(&mut #slot, other, &mut map)? { continue; }
+                });
+            }
+            (FieldType::Single(ValueType::Primitive(_)), _) => {
+                arms.push(quote! { #key => #slot.read_value(&mut map, #key)?, });
+                arms.push(quote! { #ext_key => #slot.read_element(&mut map, #ext_key)?, });
+            }
+            _ => arms.push(quote! { #key => #slot.read(&mut map, #key)?, }),
+        }
+    }
+    let finishers = def.fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let slot = format_ident!("f_{}", f.rust_name.trim_start_matches("r#"));
+        let key = &f.json_name;
+        match (&f.ty, f.repeated()) {
+            (FieldType::Choice(_), _) | (FieldType::Single(ValueType::Primitive(_)), _) => {
+                quote! { #fname: #slot.finish::<A__::Error>(#key)?, }
+            }
+            _ => quote! { #fname: #slot.finish(), },
+        }
+    });
+    let (resource_type_const, resource_arm, resource_check) = match &resource_type {
+        Some(rt_name) => (
+            quote! { ::std::option::Option::Some(#rt_name) },
+            quote! { "resourceType" => #rt::de::read_resource_type(&mut map, #rt_name, &mut resource_type_seen)?, },
+            quote! { #rt::de::require_resource_type::<A__::Error>(resource_type_seen)?; },
+        ),
+        None => (quote! { ::std::option::Option::None }, TokenStream::new(), quote! { let _ = resource_type_seen; }),
+    };
+    let unknown = quote! { return ::std::result::Result::Err(#rt::de::unknown_element::<A__::Error>(other)); };
+
+    quote! {
+        #docs
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct #name {
+            #( #fields )*
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S__: ::serde::Serializer>(&self, serializer: S__) -> ::std::result::Result<S__::Ok, S__::Error> {
+                let mut map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
+                #resource_entry
+                #( #ser_fields )*
+                ::serde::ser::SerializeMap::end(map)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D__: ::serde::Deserializer<'de>>(deserializer: D__) -> ::std::result::Result<Self, D__::Error> {
+                #rt::de::deserialize_struct::<Self, D__>(deserializer)
+            }
+        }
+
+        impl #rt::de::FromMap for #name {
+            const PATH: &'static str = #path;
+            const RESOURCE_TYPE: ::std::option::Option<&'static str> = #resource_type_const;
+
+            #[allow(unused_mut, reason = "structs with no fields never write to the map")]
+            fn from_map<'de, A__: ::serde::de::MapAccess<'de>>(
+                mut map: A__,
+                mut resource_type_seen: ::std::primitive::bool,
+            ) -> ::std::result::Result<Self, A__::Error> {
+                #( #slot_decls )*
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<#rt::de::Key<'de>>(&mut map)? {
+                    match key.as_str() {
+                        #( #arms )*
+                        #resource_arm
+                        other => {
+                            #( #choice_fallbacks )*
+                            #unknown
+                        }
+                    }
+                }
+                #resource_check
+                ::std::result::Result::Ok(#name {
+                    #( #finishers )*
+                })
+            }
+        }
+    }
+}
+
+fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let stem = def.path.rsplit('.').next().unwrap_or(&def.path);
+    let docs = doc_attr(&format!("{}\n\nThe choice element `{}`.", def.docs, def.path));
+    let variants = def.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let ty = value_type(&v.value);
+        let doc = format!(" `{}`", v.json_name);
+        let boxed = matches!(v.value, ValueType::Complex(_) | ValueType::Resource);
+        if boxed {
+            quote! { #[doc = #doc] #vname(::std::boxed::Box<#ty>), }
+        } else {
+            quote! { #[doc = #doc] #vname(#ty), }
+        }
+    });
+    let mut read_arms = Vec::new();
+    let mut attach_arms = Vec::new();
+    let mut from_element_arms = Vec::new();
+    let mut ser_arms = Vec::new();
+    let mut key_arms = Vec::new();
+    for v in &def.variants {
+        let vname = ident(&v.name);
+        let key = &v.json_name;
+        let ext_key = format!("_{key}");
+        key_arms.push(quote! { #name::#vname(_) => #key, });
+        match &v.value {
+            ValueType::Primitive(_) => {
+                read_arms.push(quote! { #key => slot.read_primitive(map, #key, #name::#vname)?, });
+                read_arms.push(quote! { #ext_key => slot.read_element(map, #ext_key, #key)?, });
+                attach_arms.push(quote! {
+                    (#name::#vname(mut value), #key) => { element.apply(&mut value); ::std::result::Result::Ok(#name::#vname(value)) }
+                });
+                from_element_arms.push(quote! { #key => ::std::option::Option::Some(#name::#vname(element.into_primitive())), });
+                ser_arms.push(quote! { #name::#vname(value) => #rt::ser::primitive_value(map, #key, #ext_key, value), });
+            }
+            _ => {
+                read_arms.push(quote! { #key => slot.read_boxed(map, #key, #name::#vname)?, });
+                ser_arms.push(quote! { #name::#vname(value) => ::serde::ser::SerializeMap::serialize_entry(map, #key, value), });
+            }
+        }
+    }
+    let element_stem = format!("{stem}");
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #( #variants )*
+        }
+
+        impl #name {
+            /// The JSON key of this variant.
+            pub fn json_key(&self) -> &'static str {
+                match self { #( #key_arms )* }
+            }
+        }
+
+        impl #rt::de::Choice for #name {
+            const ELEMENT: &'static str = #element_stem;
+
+            fn read<'de, A__: ::serde::de::MapAccess<'de>>(
+                slot: &mut #rt::de::ChoiceSlot<Self>,
+                key: &str,
+                map: &mut A__,
+            ) -> ::std::result::Result<::std::primitive::bool, A__::Error> {
+                match key {
+                    #( #read_arms )*
+                    _ => return ::std::result::Result::Ok(false),
+                }
+                ::std::result::Result::Ok(true)
+            }
+
+            #[allow(unreachable_code, unused_variables, reason = "choices without primitive variants have no element parts")]
+            fn attach(self, key: &str, element: #rt::de::ElementPart) -> ::std::result::Result<Self, Self> {
+                match (self, key) {
+                    #( #attach_arms )*
+                    (other, _) => ::std::result::Result::Err(other),
+                }
+            }
+
+            #[allow(unused_variables, reason = "choices without primitive variants have no element parts")]
+            fn from_element(key: &str, element: #rt::de::ElementPart) -> ::std::option::Option<Self> {
+                match key {
+                    #( #from_element_arms )*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            fn json_key(&self) -> &'static str {
+                #name::json_key(self)
+            }
+
+            fn serialize_entry<M__: ::serde::ser::SerializeMap>(&self, map: &mut M__) -> ::std::result::Result<(), M__::Error> {
+                match self { #( #ser_arms )* }
+            }
+        }
+    }
+}
+
+fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attr(&def.docs);
+    let value_set = &def.value_set;
+    let variants = def.codes.iter().map(|c| {
+        let vname = ident(&c.name);
+        let doc = match &c.display {
+            Some(display) => format!(" `{}`: {} (system `{}`)", c.code, display, c.system),
+            None => format!(" `{}` (system `{}`)", c.code, c.system),
+        };
+        quote! { #[doc = #doc] #vname, }
+    });
+    let as_str = def.codes.iter().map(|c| {
+        let vname = ident(&c.name);
+        let code = &c.code;
+        quote! { #name::#vname => #code, }
+    });
+    let from_code = def.codes.iter().map(|c| {
+        let vname = ident(&c.name);
+        let code = &c.code;
+        quote! { #code => ::std::option::Option::Some(#name::#vname), }
+    });
+    let system = def.codes.iter().map(|c| {
+        let vname = ident(&c.name);
+        let system = &c.system;
+        quote! { #name::#vname => #system, }
+    });
+    let display = def.codes.iter().map(|c| {
+        let vname = ident(&c.name);
+        match &c.display {
+            Some(d) => quote! { #name::#vname => ::std::option::Option::Some(#d), },
+            None => quote! { #name::#vname => ::std::option::Option::None, },
+        }
+    });
+    let all = def.codes.iter().map(|c| {
+        let vname = ident(&c.name);
+        quote! { #name::#vname, }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #variants )*
+        }
+
+        impl #name {
+            /// The canonical URL of the value set.
+            pub const VALUE_SET: &'static str = #value_set;
+            /// Every code of the value set, in definition order.
+            pub const ALL: &'static [#name] = &[ #( #all )* ];
+
+            /// The code as FHIR spells it.
+            pub fn as_str(self) -> &'static str {
+                match self { #( #as_str )* }
+            }
+
+            /// The code for `code`, which must match exactly.
+            pub fn from_code(code: &str) -> ::std::option::Option<Self> {
+                match code {
+                    #( #from_code )*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// The code system that defines the code.
+            pub fn system(self) -> &'static str {
+                match self { #( #system )* }
+            }
+
+            /// The display text of the code, when the definitions give one.
+            pub fn display(self) -> ::std::option::Option<&'static str> {
+                match self { #( #display )* }
+            }
+        }
+
+        impl #rt::CodeEnum for #name {
+            const VALUE_SET: &'static str = #value_set;
+            fn as_str(self) -> &'static str { #name::as_str(self) }
+            fn from_code(code: &str) -> ::std::option::Option<Self> { #name::from_code(code) }
+            fn codes() -> &'static [Self] { #name::ALL }
+        }
+
+        impl crate::primitives::PrimitiveValue for #name {
+            const FHIR_TYPE: &'static str = "code";
+            fn deserialize_value<'de, D__: ::serde::Deserializer<'de>>(deserializer: D__) -> ::std::result::Result<Self, D__::Error> {
+                #rt::de::code_enum::<Self, D__>(deserializer)
+            }
+            fn serialize_value<S__: ::serde::Serializer>(&self, serializer: S__) -> ::std::result::Result<S__::Ok, S__::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = crate::r4::InvalidCode;
+            fn from_str(code: &str) -> ::std::result::Result<Self, Self::Err> {
+                #name::from_code(code).ok_or_else(|| crate::r4::InvalidCode::new::<Self>(code))
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S__: ::serde::Serializer>(&self, serializer: S__) -> ::std::result::Result<S__::Ok, S__::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D__: ::serde::Deserializer<'de>>(deserializer: D__) -> ::std::result::Result<Self, D__::Error> {
+                #rt::de::code_enum::<Self, D__>(deserializer)
+            }
+        }
+    }
+}
+
+fn emit_resource_enum(space: &TypeSpace, rt: &TokenStream) -> TokenStream {
+    let names: Vec<Ident> = space.resources.iter().map(|r| ident(r)).collect();
+    let strs = &space.resources;
+    let docs = space.resources.iter().map(|r| format!(" `{r}`"));
+    let docs2 = docs.clone();
+    quote! {
+        /// Every concrete resource type of this FHIR version.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ResourceType {
+            #( #[doc = #docs] #names, )*
+        }
+
+        impl ResourceType {
+            /// Every resource type, in alphabetical order.
+            pub const ALL: &'static [ResourceType] = &[ #( ResourceType::#names, )* ];
+
+            /// The type name as FHIR spells it (`ExplanationOfBenefit`).
+            pub fn as_str(self) -> &'static str {
+                match self { #( ResourceType::#names => #strs, )* }
+            }
+
+            /// The resource type named `name`, which must match exactly.
+            pub fn from_name(name: &str) -> ::std::option::Option<Self> {
+                match name {
+                    #( #strs => ::std::option::Option::Some(ResourceType::#names), )*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+
+        /// Any resource, tagged by its `resourceType`.
+        ///
+        /// Each variant is boxed, so a `Resource` is two words wide whatever it
+        /// holds.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Resource {
+            #( #[doc = #docs2] #names(::std::boxed::Box<crate::r4::#names>), )*
+        }
+
+        impl Resource {
+            /// The type of the resource.
+            pub fn resource_type(&self) -> ResourceType {
+                match self { #( Resource::#names(_) => ResourceType::#names, )* }
+            }
+
+            /// The logical id (`Resource.id`).
+            pub fn id(&self) -> ::std::option::Option<&crate::primitives::Id> {
+                match self { #( Resource::#names(r) => r.id.as_ref(), )* }
+            }
+
+            /// Sets the logical id (`Resource.id`).
+            pub fn set_id(&mut self, id: ::std::option::Option<crate::primitives::Id>) {
+                match self { #( Resource::#names(r) => r.id = id, )* }
+            }
+
+            /// The metadata (`Resource.meta`).
+            pub fn meta(&self) -> ::std::option::Option<&crate::r4::Meta> {
+                match self { #( Resource::#names(r) => r.meta.as_ref(), )* }
+            }
+
+            /// The metadata (`Resource.meta`), for changing.
+            pub fn meta_mut(&mut self) -> &mut ::std::option::Option<crate::r4::Meta> {
+                match self { #( Resource::#names(r) => &mut r.meta, )* }
+            }
+        }
+
+        #(
+            impl ::std::convert::From<crate::r4::#names> for Resource {
+                fn from(resource: crate::r4::#names) -> Self {
+                    Resource::#names(::std::boxed::Box::new(resource))
+                }
+            }
+        )*
+
+        impl ::serde::Serialize for Resource {
+            fn serialize<S__: ::serde::Serializer>(&self, serializer: S__) -> ::std::result::Result<S__::Ok, S__::Error> {
+                match self { #( Resource::#names(r) => ::serde::Serialize::serialize(&**r, serializer), )* }
+            }
+        }
+
+        impl #rt::de::DispatchResource for Resource {
+            fn dispatch<'de, A__: ::serde::de::MapAccess<'de>>(
+                resource_type: ResourceType,
+                map: A__,
+            ) -> ::std::result::Result<Self, A__::Error> {
+                match resource_type {
+                    #(
+                        ResourceType::#names => #rt::de::from_map_boxed::<crate::r4::#names, A__>(map).map(Resource::#names),
+                    )*
+                }
+            }
+        }
+    }
+}

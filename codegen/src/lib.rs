@@ -1,0 +1,237 @@
+//! Generates Rust types from FHIR StructureDefinitions, for use in build
+//! scripts.
+//!
+//! The generator reads npm-style FHIR packages (see [`package`]), builds an
+//! intermediate model of the types ([`model`]), and emits formatted Rust
+//! source with full paths, so that FHIR names such as `String` or `Element`
+//! cannot collide with the prelude.
+//!
+//! The root crate `fhir-payer` runs it from its `build.rs` on the FHIR R4
+//! core definitions.
+
+pub mod definitions;
+mod emit_search;
+mod emit_types;
+pub mod model;
+mod names;
+pub mod package;
+pub mod terminology;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use package::{Package, PackageSearchPath};
+
+use definitions::{CodeSystem, CompartmentDefinition, SearchParameter, StructureDefinition, ValueSet};
+
+/// Errors of the generator. Each names the file, package or element involved.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("cannot access {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file is not valid JSON.
+    #[error("invalid JSON in {file}: {source}")]
+    Json {
+        file: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A conformance resource does not have the shape the generator expects.
+    #[error("invalid {resource_type} in {file}: {source}")]
+    Definition {
+        resource_type: String,
+        file: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A package is not where the search path looked.
+    #[error("FHIR package {id}#{version} not found; looked for: {}", tried.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    PackageNotFound {
+        id: String,
+        version: String,
+        tried: Vec<PathBuf>,
+    },
+    /// A package archive or folder is malformed.
+    #[error("invalid FHIR package at {}: {reason}", location.display())]
+    InvalidPackage { location: PathBuf, reason: String },
+    /// The definitions cannot be mapped to Rust types.
+    #[error("cannot generate types: {0}")]
+    Model(String),
+}
+
+/// The conformance resources of one or more packages, indexed by canonical URL.
+#[derive(Debug, Default)]
+pub struct Definitions {
+    structures: Vec<StructureDefinition>,
+    structure_by_url: HashMap<String, usize>,
+    value_sets: HashMap<String, ValueSet>,
+    code_systems: HashMap<String, CodeSystem>,
+    search_parameters: Vec<SearchParameter>,
+    compartments: Vec<CompartmentDefinition>,
+}
+
+impl Definitions {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the conformance resources of `package`. Later packages do not
+    /// replace resources that an earlier one defined under the same URL.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::Definition`] when a resource of a kind the generator
+    /// reads does not parse.
+    pub fn add_package(&mut self, package: &Package) -> Result<(), Error> {
+        for file in package.resources().filter(|f| !f.is_example) {
+            let Some(resource_type) = file.json.get("resourceType").and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let parse_error = |source| Error::Definition {
+                resource_type: resource_type.to_owned(),
+                file: format!("{}#{}/{}", package.id, package.version, file.name),
+                source,
+            };
+            match resource_type {
+                "StructureDefinition" => {
+                    let sd: StructureDefinition = serde_json::from_value(file.json.clone()).map_err(parse_error)?;
+                    if !self.structure_by_url.contains_key(&sd.url) {
+                        self.structure_by_url.insert(sd.url.clone(), self.structures.len());
+                        self.structures.push(sd);
+                    }
+                }
+                "ValueSet" => {
+                    let vs: ValueSet = serde_json::from_value(file.json.clone()).map_err(parse_error)?;
+                    self.value_sets.entry(vs.url.clone()).or_insert(vs);
+                }
+                "CodeSystem" => {
+                    let cs: CodeSystem = serde_json::from_value(file.json.clone()).map_err(parse_error)?;
+                    self.code_systems.entry(cs.url.clone()).or_insert(cs);
+                }
+                "SearchParameter" => {
+                    let sp: SearchParameter = serde_json::from_value(file.json.clone()).map_err(parse_error)?;
+                    if !self.search_parameters.iter().any(|p| p.url == sp.url) {
+                        self.search_parameters.push(sp);
+                    }
+                }
+                "CompartmentDefinition" => {
+                    let cd: CompartmentDefinition = serde_json::from_value(file.json.clone()).map_err(parse_error)?;
+                    self.compartments.push(cd);
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Every StructureDefinition, in load order.
+    pub fn structure_definitions(&self) -> &[StructureDefinition] {
+        &self.structures
+    }
+
+    /// The StructureDefinition at `url`.
+    pub fn structure_definition(&self, url: &str) -> Option<&StructureDefinition> {
+        self.structure_by_url.get(url).map(|&i| &self.structures[i])
+    }
+
+    /// The ValueSet at `url` (a `|version` suffix is ignored).
+    pub fn value_set(&self, url: &str) -> Option<&ValueSet> {
+        self.value_sets.get(url.split('|').next().unwrap_or(url))
+    }
+
+    /// The CodeSystem at `url`.
+    pub fn code_system(&self, url: &str) -> Option<&CodeSystem> {
+        self.code_systems.get(url.split('|').next().unwrap_or(url))
+    }
+
+    /// Every SearchParameter, in load order.
+    pub fn search_parameters(&self) -> &[SearchParameter] {
+        &self.search_parameters
+    }
+
+    /// Every CompartmentDefinition, in load order.
+    pub fn compartments(&self) -> &[CompartmentDefinition] {
+        &self.compartments
+    }
+}
+
+/// Generates the base FHIR types into one Rust source file.
+///
+/// ```no_run
+/// // In build.rs:
+/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+/// fhir_payer_codegen::CoreGenerator::new("fhir-definitions")
+///     .generate(&out.join("r4.rs"))
+///     .unwrap();
+/// ```
+#[derive(Debug, Clone)]
+pub struct CoreGenerator {
+    search_path: PackageSearchPath,
+    package_id: String,
+    package_version: String,
+}
+
+impl CoreGenerator {
+    /// A generator for FHIR R4 4.0.1 (`hl7.fhir.r4.core#4.0.1`), looking for
+    /// packages in `definitions_dir` first, then on the standard search path.
+    pub fn new(definitions_dir: impl Into<PathBuf>) -> Self {
+        CoreGenerator {
+            search_path: PackageSearchPath::standard(definitions_dir),
+            package_id: "hl7.fhir.r4.core".to_owned(),
+            package_version: "4.0.1".to_owned(),
+        }
+    }
+
+    /// Loads the core package and returns its definitions, for callers that
+    /// emit more than the types.
+    ///
+    /// # Errors
+    ///
+    /// Returns the package loading errors of [`PackageSearchPath::load`].
+    pub fn load(&self) -> Result<(Package, Definitions), Error> {
+        let package = self.search_path.load(&self.package_id, &self.package_version)?;
+        let mut defs = Definitions::new();
+        defs.add_package(&package)?;
+        Ok((package, defs))
+    }
+
+    /// Writes the types, the search parameter registry and the compartment
+    /// tables to `out`, rewriting the file only when its content changes.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error`] when the package is missing or malformed, when the
+    /// definitions cannot be mapped, or when `out` cannot be written.
+    pub fn generate(&self, out: &Path) -> Result<(), Error> {
+        let (package, defs) = self.load()?;
+        let space = model::build(&defs)?;
+        let header = format!(
+            "// @generated by fhir-payer-codegen from {}#{}. Do not edit.\n",
+            package.id, package.version
+        );
+        let mut source = header;
+        source.push_str(&emit_types::emit(&space, &package.version));
+        source.push_str(&emit_search::emit(&defs, &space));
+        write_if_changed(out, &source)
+    }
+}
+
+/// Writes `contents` to `path` unless the file already holds exactly that,
+/// so that unchanged output does not trigger recompilation.
+///
+/// # Errors
+///
+/// Returns [`Error::Io`] when the file cannot be written.
+pub fn write_if_changed(path: &Path, contents: &str) -> Result<(), Error> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    std::fs::write(path, contents).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+}

@@ -1,0 +1,265 @@
+//! Reading and writing resources as FHIR JSON.
+//!
+//! The generated types implement serde's `Serialize` and `Deserialize`, so
+//! `serde_json::from_slice::<fhir_payer::r4::Resource>(bytes)` works as usual.
+//! The functions here do the same work but are compiled once, inside this
+//! library: a crate that calls them does not instantiate the deserializer of
+//! every FHIR type again, which keeps its own rebuilds fast. They also
+//! report the element path of an error (`Patient.contact[0].name.given[1]`).
+//!
+//! ```
+//! let bytes = br#"{"resourceType":"Patient","id":"p1","birthDate":"1970-03"}"#;
+//! let resource = fhir_payer::json::from_slice(bytes)?;
+//! assert_eq!(fhir_payer::json::to_vec(&resource)?, bytes.to_vec());
+//! # Ok::<(), fhir_payer::json::Error>(())
+//! ```
+//!
+//! # Limits
+//!
+//! - Nesting: serde_json stops at 128 levels of arrays and objects, which is
+//!   far deeper than any FHIR resource needs; deeper input is an error, not a
+//!   stack overflow.
+//! - Size: [`from_slice`] reads input of any size that fits in memory; the
+//!   caller bounds it. [`ndjson::Reader`] bounds each line, by default to
+//!   [`ndjson::DEFAULT_MAX_LINE`] bytes.
+
+#[doc(hidden)]
+pub mod de;
+pub mod ndjson;
+mod path;
+#[doc(hidden)]
+pub mod ser;
+
+use std::fmt;
+use std::io;
+
+use crate::r4::Resource;
+
+/// Support code for the generated types. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use super::de;
+    pub use super::ser;
+
+    /// A generated enum of the codes of a required value set.
+    pub trait CodeEnum: Copy + 'static {
+        /// The canonical URL of the value set.
+        const VALUE_SET: &'static str;
+        /// The code as FHIR spells it.
+        fn as_str(self) -> &'static str;
+        /// The variant for `code`, which must match exactly.
+        fn from_code(code: &str) -> Option<Self>;
+        /// Every code, in definition order.
+        fn codes() -> &'static [Self];
+    }
+}
+
+pub(crate) use __private::CodeEnum;
+
+/// What kind of problem an [`Error`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Category {
+    /// The input is not valid JSON.
+    Syntax,
+    /// The input is JSON but not a valid resource: an unknown element, a
+    /// wrong JSON type, an invalid primitive value, and so on.
+    Data,
+    /// The input ended in the middle of a value.
+    Eof,
+    /// Reading or writing failed.
+    Io,
+    /// A line of NDJSON was longer than the reader's limit.
+    TooLong,
+}
+
+/// An error reading or writing FHIR JSON.
+///
+/// The message names the element path where it is known and what was
+/// expected, for example
+/// `Patient.contact[0].name.given[1]: invalid type: integer `5`, expected a string at line 1 column 80`.
+#[derive(Debug)]
+pub struct Error {
+    category: Category,
+    path: String,
+    message: String,
+    line: usize,
+    column: usize,
+    source: Option<io::Error>,
+}
+
+impl Error {
+    /// What kind of problem this is.
+    pub fn category(&self) -> Category {
+        self.category
+    }
+
+    /// The element path of the value that failed, such as
+    /// `Bundle.entry[3].resource.ofType(Patient).birthDate`, or an empty
+    /// string when the error is not about one element (a syntax error, say).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The description of the problem, without path or position.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The 1-based line of the input where the error was detected, or 0.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The 1-based column of the input where the error was detected, or 0.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    fn from_serde(error: serde_json::Error, path: String) -> Self {
+        let category = match error.classify() {
+            serde_json::error::Category::Syntax => Category::Syntax,
+            serde_json::error::Category::Data => Category::Data,
+            serde_json::error::Category::Eof => Category::Eof,
+            serde_json::error::Category::Io => Category::Io,
+        };
+        let line = error.line();
+        let column = error.column();
+        let message = strip_position(&error.to_string()).to_owned();
+        let source = if category == Category::Io { Some(io::Error::from(error)) } else { None };
+        Error { category, path, message, line, column, source }
+    }
+
+    pub(crate) fn io(error: io::Error) -> Self {
+        Error { category: Category::Io, path: String::new(), message: error.to_string(), line: 0, column: 0, source: Some(error) }
+    }
+
+    pub(crate) fn too_long(line: usize, limit: usize) -> Self {
+        Error {
+            category: Category::TooLong,
+            path: String::new(),
+            message: format!("line is longer than the limit of {limit} bytes"),
+            line,
+            column: 0,
+            source: None,
+        }
+    }
+
+    pub(crate) fn at_line(mut self, line: usize) -> Self {
+        self.line = line;
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)?;
+        if self.line > 0 {
+            write!(f, " at line {}", self.line)?;
+            if self.column > 0 {
+                write!(f, " column {}", self.column)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as _)
+    }
+}
+
+/// Removes the ` at line L column C` suffix that serde_json appends.
+pub(crate) fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(at) if message[at..].contains(" column ") => &message[..at],
+        _ => message,
+    }
+}
+
+/// Parses one resource of any type from JSON bytes.
+///
+/// # Errors
+///
+/// Returns an [`Error`] naming the element path for input that is not JSON,
+/// has a missing or unknown `resourceType`, unknown elements, values of the
+/// wrong JSON type, invalid primitive values, or an array where one value is
+/// allowed.
+pub fn from_slice(bytes: &[u8]) -> Result<Resource, Error> {
+    path::clear();
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let result = de::deserialize_resource(&mut deserializer).and_then(|resource| {
+        deserializer.end()?;
+        Ok(resource)
+    });
+    result.map_err(|error| Error::from_serde(error, path::take()))
+}
+
+/// Parses one resource of any type from a JSON string.
+///
+/// # Errors
+///
+/// The same as [`from_slice`].
+pub fn from_str(text: &str) -> Result<Resource, Error> {
+    from_slice(text.as_bytes())
+}
+
+/// Reads all of `reader` and parses it as one resource.
+///
+/// # Errors
+///
+/// The same as [`from_slice`], plus [`Category::Io`] when reading fails.
+pub fn from_reader(mut reader: impl io::Read) -> Result<Resource, Error> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(Error::io)?;
+    from_slice(&bytes)
+}
+
+/// Writes a resource as compact JSON.
+///
+/// # Errors
+///
+/// Fails only if a value cannot be represented in JSON, which the generated
+/// types rule out; the `Result` follows serde's convention.
+pub fn to_vec(resource: &Resource) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(1024);
+    write_into(&mut out, resource)?;
+    Ok(out)
+}
+
+/// Appends a resource as compact JSON to `out`.
+///
+/// # Errors
+///
+/// The same as [`to_vec`].
+pub fn write_into(out: &mut Vec<u8>, resource: &Resource) -> Result<(), Error> {
+    let mut serializer = serde_json::Serializer::new(out);
+    serde::Serialize::serialize(resource, &mut serializer).map_err(|e| Error::from_serde(e, String::new()))
+}
+
+/// Writes a resource as compact JSON text.
+///
+/// # Errors
+///
+/// The same as [`to_vec`].
+pub fn to_string(resource: &Resource) -> Result<String, Error> {
+    let bytes = to_vec(resource)?;
+    // serde_json writes only valid UTF-8.
+    String::from_utf8(bytes).map_err(|e| Error::io(io::Error::new(io::ErrorKind::InvalidData, e)))
+}
+
+/// Writes a resource as indented JSON.
+///
+/// # Errors
+///
+/// The same as [`to_vec`].
+pub fn to_vec_pretty(resource: &Resource) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(2048);
+    let mut serializer = serde_json::Serializer::pretty(&mut out);
+    serde::Serialize::serialize(resource, &mut serializer).map_err(|e| Error::from_serde(e, String::new()))?;
+    Ok(out)
+}

@@ -1,0 +1,155 @@
+//! FHIR base64Binary: bytes in the standard base64 alphabet of RFC 4648.
+
+use std::borrow::Cow;
+
+use super::text::text_type;
+
+text_type!(
+    /// FHIR base64Binary: bytes encoded in standard base64 with `=` padding.
+    ///
+    /// The text matches `(\s*([0-9a-zA-Z\+/=]){4}\s*)+`: groups of four
+    /// characters, with whitespace (space, tab, CR, LF) allowed only between
+    /// groups, as in line-wrapped MIME base64. Beyond that pattern, `=` may
+    /// only pad the end of the last group, so every value decodes.
+    Base64Binary,
+    "base64Binary",
+    check_base64,
+    r"^(\s*([0-9a-zA-Z\+/=]){4}\s*)+$"
+);
+
+/// The standard base64 alphabet, indexed by 6-bit value.
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Returns the 6-bit value of a base64 digit, or `None` for any other byte.
+fn digit_value(byte: u8) -> Option<u8> {
+    match byte {
+        b'A'..=b'Z' => Some(byte - b'A'),
+        b'a'..=b'z' => Some(byte - b'a' + 26),
+        b'0'..=b'9' => Some(byte - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
+}
+
+fn is_base64_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Checks the base64Binary pattern and that `=` appears only as padding at
+/// the end of the last group (`xx==` or `xxx=`).
+fn check_base64(text: &str) -> Result<(), Cow<'static, str>> {
+    let mut group_position = 0_usize;
+    let mut symbol_count = 0_usize;
+    // Number of `=` seen so far; any digit after one is misplaced padding.
+    let mut padding = 0_usize;
+
+    for &byte in text.as_bytes() {
+        if is_base64_whitespace(byte) {
+            if group_position != 0 {
+                return Err("whitespace is only allowed between groups of 4 characters".into());
+            }
+            continue;
+        }
+
+        if byte == b'=' {
+            if group_position < 2 {
+                return Err("`=` padding may only fill the last 1 or 2 places of a group".into());
+            }
+            padding += 1;
+        } else if digit_value(byte).is_some() {
+            if padding > 0 {
+                return Err("`=` padding is only allowed at the end".into());
+            }
+        } else {
+            return Err(invalid_character_reason(text, byte));
+        }
+
+        symbol_count += 1;
+        group_position = (group_position + 1) % 4;
+    }
+
+    if symbol_count == 0 {
+        return Err("must contain at least one group of 4 characters".into());
+    }
+    if group_position != 0 {
+        return Err("the number of characters other than whitespace must be a multiple of 4".into());
+    }
+    Ok(())
+}
+
+/// Names the first character of `text` that is not allowed, starting at the
+/// first byte equal to `byte` (which may begin a multi-byte character).
+fn invalid_character_reason(text: &str, byte: u8) -> Cow<'static, str> {
+    let shown = text
+        .char_indices()
+        .find(|&(index, _)| text.as_bytes()[index] == byte)
+        .map(|(_, c)| c)
+        .unwrap_or(char::REPLACEMENT_CHARACTER);
+    format!(
+        "contains `{}`; only A-Z, a-z, 0-9, `+`, `/`, `=` and whitespace are allowed",
+        shown.escape_debug()
+    )
+    .into()
+}
+
+impl Base64Binary {
+    /// Encodes `bytes` as standard base64 with `=` padding and no line breaks.
+    ///
+    /// Empty input gives an empty string, which is not a valid base64Binary,
+    /// so this returns `None` for it.
+    pub fn encode(bytes: &[u8]) -> Option<Self> {
+        if bytes.is_empty() {
+            return None;
+        }
+
+        let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
+        for chunk in bytes.chunks(3) {
+            let b0 = chunk[0];
+            let b1 = chunk.get(1).copied().unwrap_or(0);
+            let b2 = chunk.get(2).copied().unwrap_or(0);
+            let sextets = [
+                b0 >> 2,
+                ((b0 & 0b11) << 4) | (b1 >> 4),
+                ((b1 & 0b1111) << 2) | (b2 >> 6),
+                b2 & 0b11_1111,
+            ];
+            // A chunk of n bytes fills n + 1 digits; the rest of the group is padding.
+            for (index, &sextet) in sextets.iter().enumerate() {
+                if index <= chunk.len() {
+                    text.push(char::from(ALPHABET[usize::from(sextet)]));
+                } else {
+                    text.push('=');
+                }
+            }
+        }
+        Some(Self(text))
+    }
+
+    /// Decodes the text into bytes, skipping whitespace.
+    ///
+    /// Bits left over in the last digit before the padding are ignored, as
+    /// RFC 4648 permits.
+    pub fn decode(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(self.0.len() / 4 * 3);
+        let mut buffer = 0_u32;
+        let mut bit_count = 0_u32;
+
+        for &byte in self.0.as_bytes() {
+            // Validation allows only whitespace, `=` and digits, so skipping
+            // everything that is not a digit leaves the digits in order.
+            let Some(value) = digit_value(byte) else {
+                continue;
+            };
+            buffer = (buffer << 6) | u32::from(value);
+            bit_count += 6;
+            if bit_count >= 8 {
+                bit_count -= 8;
+                // Keeps the 8 bits above the remaining ones.
+                bytes.push((buffer >> bit_count) as u8);
+                buffer &= (1 << bit_count) - 1;
+            }
+        }
+        bytes
+    }
+}

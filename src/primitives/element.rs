@@ -1,0 +1,50 @@
+//! The element wrapper that every primitive field uses.
+
+use crate::r4::Extension;
+
+/// A primitive element: an optional value with the element's own optional
+/// `id` and `extension`.
+///
+/// In JSON, the value is written under the element name and the id and
+/// extensions under the same name prefixed with `_`:
+/// `"birthDate": "1970-03", "_birthDate": {"extension": [...]}`. Either part
+/// may be absent, so an element can carry extensions with no value (a
+/// data-absent-reason, for example).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Primitive<T> {
+    /// The value, or `None` when the element has only extensions.
+    pub value: Option<T>,
+    /// The element id (`_name.id`).
+    pub id: Option<String>,
+    /// The element extensions (`_name.extension`).
+    pub extension: Vec<Extension>,
+}
+
+impl<T> Primitive<T> {
+    /// An element holding `value` and no id or extensions.
+    pub fn new(value: T) -> Self {
+        Primitive { value: Some(value), id: None, extension: Vec::new() }
+    }
+
+    /// The value, if present.
+    pub fn value(&self) -> Option<&T> {
+        self.value.as_ref()
+    }
+
+    /// Whether the element has neither a value, an id nor extensions.
+    pub fn is_empty(&self) -> bool {
+        self.value.is_none() && self.id.is_none() && self.extension.is_empty()
+    }
+}
+
+impl<T> Default for Primitive<T> {
+    fn default() -> Self {
+        Primitive { value: None, id: None, extension: Vec::new() }
+    }
+}
+
+impl<T> From<T> for Primitive<T> {
+    fn from(value: T) -> Self {
+        Primitive::new(value)
+    }
+}

@@ -1,0 +1,3 @@
+//! FHIR search: the parameter registry, query parsing and matching.
+
+pub mod registry;
