@@ -73,7 +73,9 @@ fn check_base64(text: &str) -> Result<(), Cow<'static, str>> {
         return Err("must contain at least one group of 4 characters".into());
     }
     if group_position != 0 {
-        return Err("the number of characters other than whitespace must be a multiple of 4".into());
+        return Err(
+            "the number of characters other than whitespace must be a multiple of 4".into(),
+        );
     }
     Ok(())
 }
@@ -81,14 +83,14 @@ fn check_base64(text: &str) -> Result<(), Cow<'static, str>> {
 /// Names the first character of `text` that is not allowed, starting at the
 /// first byte equal to `byte` (which may begin a multi-byte character).
 fn invalid_character_reason(text: &str, byte: u8) -> Cow<'static, str> {
-    let shown = text
+    let invalid = text
         .char_indices()
         .find(|&(index, _)| text.as_bytes()[index] == byte)
         .map(|(_, c)| c)
         .unwrap_or(char::REPLACEMENT_CHARACTER);
     format!(
         "contains `{}`; only A-Z, a-z, 0-9, `+`, `/`, `=` and whitespace are allowed",
-        shown.escape_debug()
+        invalid.escape_debug()
     )
     .into()
 }

@@ -10,7 +10,8 @@ use super::date::Date;
 use super::time::{Fraction, Time, ZoneOffset};
 use super::{ParsePrimitiveError, PrimitiveValue};
 
-/// What is wrong with a text, without the type name and the text itself.
+/// The reason part of a [`ParsePrimitiveError`] message, without the type name
+/// and the text.
 pub(super) type Reason = Cow<'static, str>;
 
 pub(super) const TIME_FORMAT: &str =
@@ -231,9 +232,11 @@ pub(super) fn parse_date_time(text: &str) -> Result<(Date, Option<(Time, ZoneOff
         return Ok((date, None));
     }
     if scanner.peek() != Some(b'T') {
-        return Err("expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss followed by a time \
+        return Err(
+            "expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss followed by a time \
                     zone"
-            .into());
+                .into(),
+        );
     }
     if date.day().is_none() {
         return Err(TIME_NEEDS_FULL_DATE.into());
@@ -256,9 +259,11 @@ pub(super) fn parse_instant(text: &str) -> Result<(Date, Time, ZoneOffset), Reas
     let mut scanner = Scanner::new(text);
     let date = parse_date(&mut scanner)?;
     if date.day().is_none() || !scanner.eat(b'T') {
-        return Err("expected YYYY-MM-DDThh:mm:ss, an optional fraction, and a time zone (`Z` \
+        return Err(
+            "expected YYYY-MM-DDThh:mm:ss, an optional fraction, and a time zone (`Z` \
                     or ±hh:mm)"
-            .into());
+                .into(),
+        );
     }
 
     let time = parse_time(&mut scanner)?;

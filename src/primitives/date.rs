@@ -141,7 +141,10 @@ impl Date {
                 (start, start + chrono::Days::new(1))
             }
         };
-        (start.and_time(chrono::NaiveTime::MIN), end.and_time(chrono::NaiveTime::MIN))
+        (
+            start.and_time(chrono::NaiveTime::MIN),
+            end.and_time(chrono::NaiveTime::MIN),
+        )
     }
 }
 

@@ -65,8 +65,8 @@ impl DateRange {
 
 /// Converts wall-clock time at `offset` to UTC.
 fn local_to_utc(local: NaiveDateTime, offset: FixedOffset) -> chrono::DateTime<Utc> {
-    // Range bounds lie in years 1 to 10000 and offsets are under a day, far
-    // inside chrono's range of about ±262,000 years, so this cannot fail.
+    // Date keeps years within 1 to 9999 and ZoneOffset keeps offsets within
+    // ±14:00, so bounds stay far inside chrono's range of about ±262,000 years.
     local
         .checked_sub_offset(offset)
         .expect("a FHIR date range lies inside chrono's range")
@@ -79,9 +79,8 @@ fn utc_range(date: &Date, time: &Time, zone: ZoneOffset) -> DateRange {
     // Adding the seconds, rather than building a chrono time, turns second 60
     // into the first second of the next minute. Bounds stay in years 1 to
     // 10000, so the additions cannot overflow.
-    let seconds = i64::from(time.hour()) * 3600
-        + i64::from(time.minute()) * 60
-        + i64::from(time.second());
+    let seconds =
+        i64::from(time.hour()) * 3600 + i64::from(time.minute()) * 60 + i64::from(time.second());
     let local_start = midnight
         + TimeDelta::seconds(seconds)
         + TimeDelta::nanoseconds(i64::from(time.nanosecond()));
@@ -182,9 +181,10 @@ impl DateTime {
         }
     }
 
-    /// Converts a value with a time to chrono; returns `None` when there is
-    /// no time or the second is 60 (a leap second, which chrono cannot
-    /// represent at an arbitrary offset).
+    /// Converts a value with a time to chrono.
+    ///
+    /// Returns `None` when there is no time, and for second 60 (a leap
+    /// second), which this conversion does not map to chrono's leap second.
     pub fn to_chrono(&self) -> Option<chrono::DateTime<FixedOffset>> {
         let (time, zone) = self.time.as_ref()?;
         to_chrono(&self.date, time, *zone)
@@ -332,8 +332,9 @@ impl Instant {
         self.time.precision()
     }
 
-    /// Converts the instant to chrono; returns `None` only when the second
-    /// is 60 (a leap second).
+    /// Converts the instant to chrono.
+    ///
+    /// Returns `None` only for second 60 (a leap second).
     pub fn to_chrono(&self) -> Option<chrono::DateTime<FixedOffset>> {
         to_chrono(&self.date, &self.time, self.zone)
     }

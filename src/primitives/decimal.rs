@@ -33,10 +33,10 @@ const RUST_DECIMAL_MAX_SCALE: i64 = 28;
 #[derive(Clone)]
 pub struct Decimal(Box<RawValue>);
 
-/// A decimal that `rust_decimal::Decimal` cannot hold exactly.
+/// A decimal that `rust_decimal::Decimal` cannot represent exactly.
 ///
-/// `rust_decimal::Decimal` holds a 96-bit integer and at most 28 digits after
-/// the decimal point, so `1e30`, `1e-29` and numbers with more than 28
+/// `rust_decimal::Decimal` is a 96-bit integer scaled by at most 28 digits
+/// after the decimal point, so `1e30`, `1e-29` and numbers with more than 28
 /// significant digits do not fit.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("decimal `{text}` does not fit in rust_decimal::Decimal: {reason}")]
@@ -94,7 +94,10 @@ fn parse_decimal_text(text: &str) -> Result<DecimalParts<'_>, &'static str> {
     let negative = bytes[0] == b'-';
     let mut position = usize::from(negative);
     let digit_run = |start: usize| {
-        let length = bytes[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let length = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         start + length
     };
 
@@ -154,7 +157,7 @@ fn parse_decimal_text(text: &str) -> Result<DecimalParts<'_>, &'static str> {
 impl Decimal {
     /// Wraps text that [`parse_decimal_text`] accepted.
     fn from_checked_text(text: String) -> Self {
-        // The JSON number grammar checked above is exactly what RawValue
+        // parse_decimal_text checks the JSON number grammar, which RawValue
         // accepts, so this cannot fail.
         Self(RawValue::from_string(text).expect("a checked decimal is a JSON number"))
     }
@@ -176,8 +179,8 @@ impl Decimal {
     /// Converts the number to `rust_decimal::Decimal` without rounding,
     /// including exponent forms such as `1.5e3`.
     ///
-    /// The result keeps the written scale where it fits (`1.50` has scale
-    /// 2); exponent forms with a negative scale give scale 0, and trailing
+    /// The result keeps the written scale where it fits, so `1.50` has scale
+    /// 2. Exponent forms with a negative scale give scale 0, and trailing
     /// zeros past 28 digits after the point are dropped.
     ///
     /// # Errors
@@ -197,7 +200,8 @@ impl Decimal {
         let mut scale = parts.scale();
 
         if digits.is_empty() {
-            let mut zero = rust_decimal::Decimal::new(0, scale.clamp(0, RUST_DECIMAL_MAX_SCALE) as u32);
+            let mut zero =
+                rust_decimal::Decimal::new(0, scale.clamp(0, RUST_DECIMAL_MAX_SCALE) as u32);
             zero.set_sign_negative(parts.negative);
             return Ok(zero);
         }
@@ -253,7 +257,8 @@ impl Decimal {
     ) -> Result<(rust_decimal::Decimal, rust_decimal::Decimal), DecimalRangeError> {
         let value = self.to_decimal()?;
         let error = |reason| DecimalRangeError::new(self.as_str(), reason);
-        const BOUND_TOO_PRECISE: &str = "a range bound needs more than 28 digits after the decimal point";
+        const BOUND_TOO_PRECISE: &str =
+            "a range bound needs more than 28 digits after the decimal point";
         const BOUND_TOO_LARGE: &str = "a range bound is above 79228162514264337593543950335";
 
         // Half a unit of the last digit is 5 × 10^-(scale + 1).
@@ -273,11 +278,15 @@ impl Decimal {
                 .map_err(|_| error(BOUND_TOO_LARGE))?
         };
 
-        let low = value.checked_sub(half_unit).ok_or_else(|| error(BOUND_TOO_LARGE))?;
-        let high = value.checked_add(half_unit).ok_or_else(|| error(BOUND_TOO_LARGE))?;
+        let low = value
+            .checked_sub(half_unit)
+            .ok_or_else(|| error(BOUND_TOO_LARGE))?;
+        let high = value
+            .checked_add(half_unit)
+            .ok_or_else(|| error(BOUND_TOO_LARGE))?;
         // rust_decimal rounds results that need more than 96 bits; reject those.
-        let exact = high.checked_sub(value) == Some(half_unit)
-            && value.checked_sub(low) == Some(half_unit);
+        let exact =
+            high.checked_sub(value) == Some(half_unit) && value.checked_sub(low) == Some(half_unit);
         if !exact {
             return Err(error(BOUND_TOO_PRECISE));
         }

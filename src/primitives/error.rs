@@ -2,9 +2,10 @@
 
 use std::borrow::Cow;
 
-/// Number of characters of the offending text that an error keeps; the rest is
-/// replaced by `...` so that a megabyte-long string cannot flood a log line.
-const MAX_SHOWN_CHARS: usize = 64;
+/// Maximum number of characters of the offending text that an error keeps.
+/// Longer text is cut and ends in `...`, so a megabyte-long string cannot
+/// flood a log line.
+const MAX_DISPLAYED_CHARS: usize = 64;
 
 /// A value that is not valid for its FHIR primitive type.
 ///
@@ -51,22 +52,22 @@ impl ParsePrimitiveError {
     }
 }
 
-/// Copies at most [`MAX_SHOWN_CHARS`] characters of `text`, escaping control
+/// Copies at most [`MAX_DISPLAYED_CHARS`] characters of `text`, escaping control
 /// characters, and appends `...` when characters were left out.
 pub(super) fn shorten_for_display(text: &str) -> String {
-    let mut shown = String::with_capacity(text.len().min(MAX_SHOWN_CHARS + 3));
+    let mut displayed = String::with_capacity(text.len().min(MAX_DISPLAYED_CHARS + 3));
     let mut chars = text.chars();
 
-    for c in chars.by_ref().take(MAX_SHOWN_CHARS) {
+    for c in chars.by_ref().take(MAX_DISPLAYED_CHARS) {
         if c.is_control() {
-            shown.extend(c.escape_debug());
+            displayed.extend(c.escape_debug());
         } else {
-            shown.push(c);
+            displayed.push(c);
         }
     }
 
     if chars.next().is_some() {
-        shown.push_str("...");
+        displayed.push_str("...");
     }
-    shown
+    displayed
 }

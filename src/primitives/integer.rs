@@ -78,16 +78,16 @@ impl serde::de::Visitor<'_> for IntegerVisitor {
 
 /// Builds the error for an integer outside `min..=2147483647`.
 fn out_of_range(fhir_type: &'static str, text: &str, min: i64) -> ParsePrimitiveError {
-    ParsePrimitiveError::new(
-        fhir_type,
-        text,
-        format!("must be {min} to {INT_MAX}"),
-    )
+    ParsePrimitiveError::new(fhir_type, text, format!("must be {min} to {INT_MAX}"))
 }
 
 /// Parses the text form of positiveInt or unsignedInt: decimal digits without
 /// sign or leading zeros, at most 2,147,483,647 and at least `min`.
-fn parse_unsigned(fhir_type: &'static str, text: &str, min: u32) -> Result<u32, ParsePrimitiveError> {
+fn parse_unsigned(
+    fhir_type: &'static str,
+    text: &str,
+    min: u32,
+) -> Result<u32, ParsePrimitiveError> {
     let bytes = text.as_bytes();
     if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
         return Err(ParsePrimitiveError::new(
@@ -104,7 +104,7 @@ fn parse_unsigned(fhir_type: &'static str, text: &str, min: u32) -> Result<u32, 
         ));
     }
 
-    // Ten digits cover the range; longer digit strings are out of range anyway.
+    // Ten digits cover the range, so longer digit strings are out of range.
     let value = if bytes.len() > 10 {
         None
     } else {

@@ -53,11 +53,13 @@ fn check_non_empty_text(text: &str) -> Result<(), Cow<'static, str>> {
 }
 
 fn check_no_control_characters(text: &str) -> Result<(), Cow<'static, str>> {
+    // Control characters are ASCII, and in UTF-8 an ASCII byte is always a
+    // whole character, so scanning bytes finds them without decoding.
     let disallowed = text
-        .chars()
-        .find(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r'));
+        .bytes()
+        .find(|&byte| byte < b' ' && !matches!(byte, b'\t' | b'\n' | b'\r'));
     match disallowed {
-        Some(c) => Err(control_character_reason(c).into()),
+        Some(byte) => Err(control_character_reason(char::from(byte)).into()),
         None => Ok(()),
     }
 }
@@ -67,12 +69,13 @@ fn check_uri(text: &str) -> Result<(), Cow<'static, str>> {
     if text.is_empty() {
         return Err("must not be empty".into());
     }
-    for c in text.chars() {
-        if is_fhir_whitespace(c) {
+    // Whitespace and control characters are ASCII, so scanning bytes is exact.
+    for byte in text.bytes() {
+        if matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
             return Err("must not contain whitespace".into());
         }
-        if c < ' ' {
-            return Err(control_character_reason(c).into());
+        if byte < b' ' {
+            return Err(control_character_reason(char::from(byte)).into());
         }
     }
     Ok(())
@@ -103,20 +106,27 @@ fn check_code(text: &str) -> Result<(), Cow<'static, str>> {
 
 /// Checks id: `[A-Za-z0-9\-\.]{1,64}`.
 fn check_id(text: &str) -> Result<(), Cow<'static, str>> {
-    if text.is_empty() || text.len() > 64 {
-        return Err("must be 1 to 64 characters long".into());
+    const LENGTH_RULE: &str = "must be 1 to 64 characters long";
+    if text.is_empty() {
+        return Err(LENGTH_RULE.into());
     }
+
     let disallowed = text
         .chars()
         .find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'));
-    match disallowed {
-        Some(c) => Err(format!(
+    if let Some(c) = disallowed {
+        return Err(format!(
             "contains `{}`; only A-Z, a-z, 0-9, `-` and `.` are allowed",
             c.escape_debug()
         )
-        .into()),
-        None => Ok(()),
+        .into());
     }
+
+    // Only ASCII is left, so the byte length is the character count.
+    if text.len() > 64 {
+        return Err(LENGTH_RULE.into());
+    }
+    Ok(())
 }
 
 /// Checks oid: `urn:oid:[0-2](\.(0|[1-9][0-9]*))+`.

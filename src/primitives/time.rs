@@ -48,8 +48,8 @@ impl Fraction {
         }
     }
 
-    /// Builds the shortest of 3, 6 or 9 digits that holds `nanos` exactly,
-    /// or `None` for zero.
+    /// Builds a fraction of 3, 6 or 9 digits, the fewest that represent
+    /// `nanos` exactly, or `None` for zero.
     fn from_nanos(nanos: u32) -> Option<Self> {
         let digits = if nanos == 0 {
             return None;
@@ -250,7 +250,10 @@ impl Time {
         nanosecond: u32,
     ) -> Result<Self, ParsePrimitiveError> {
         let error = |reason| {
-            let text = format!("{hour:02}:{minute:02}:{second:02} and {nanosecond} ns");
+            let mut text = format!("{hour:02}:{minute:02}:{second:02}");
+            if nanosecond != 0 {
+                text.push_str(&format!(" + {nanosecond} ns"));
+            }
             ParsePrimitiveError::new(Self::FHIR_TYPE, &text, reason)
         };
         check_time(hour, minute, second).map_err(error)?;
