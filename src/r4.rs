@@ -37,7 +37,7 @@ include!(concat!(env!("OUT_DIR"), "/r4.rs"));
 
 impl<'de> serde::Deserialize<'de> for Resource {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::json::__private::de::deserialize_resource(deserializer)
+        crate::json::__private::serde_deserialize(deserializer)
     }
 }
 

@@ -144,6 +144,7 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
     };
     let docs = doc_attr(&format!("{}\n\nFHIR {kind} `{}`.", def.docs, def.path));
     let path = &def.path;
+    let struct_name = &def.name;
     let resource_type = (def.kind == StructKind::Resource).then(|| def.name.clone());
 
     let fields = def.fields.iter().map(|f| {
@@ -155,23 +156,23 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
 
     // Serialization, in definition order.
     let resource_entry = resource_type.as_ref().map(|rt_name| {
-        quote! { ::serde::ser::SerializeMap::serialize_entry(&mut map, "resourceType", #rt_name)?; }
+        quote! { writer.key("resourceType"); writer.string(#rt_name); }
     });
     let ser_fields = def.fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
         let key = &f.json_name;
         let ext_key = format!("_{key}");
         match (&f.ty, f.repeated()) {
-            (FieldType::Choice(_), _) => quote! { #rt::ser::choice(&mut map, &self.#fname)?; },
+            (FieldType::Choice(_), _) => quote! { #rt::ser::choice(writer, &self.#fname); },
             (FieldType::Single(ValueType::Primitive(_)), false) => {
-                quote! { #rt::ser::primitive(&mut map, #key, #ext_key, &self.#fname)?; }
+                quote! { #rt::ser::primitive(writer, #key, #ext_key, &self.#fname); }
             }
             (FieldType::Single(ValueType::Primitive(_)), true) => {
-                quote! { #rt::ser::primitives(&mut map, #key, #ext_key, &self.#fname)?; }
+                quote! { #rt::ser::primitives(writer, #key, #ext_key, &self.#fname); }
             }
-            (FieldType::Single(ValueType::Bare(_)), false) => quote! { #rt::ser::bare(&mut map, #key, &self.#fname)?; },
-            (FieldType::Single(_), false) => quote! { #rt::ser::single(&mut map, #key, &self.#fname)?; },
-            (FieldType::Single(_), true) => quote! { #rt::ser::repeated(&mut map, #key, &self.#fname)?; },
+            (FieldType::Single(ValueType::Bare(_)), false) => quote! { #rt::ser::bare(writer, #key, &self.#fname); },
+            (FieldType::Single(_), false) => quote! { #rt::ser::single(writer, #key, &self.#fname); },
+            (FieldType::Single(_), true) => quote! { #rt::ser::repeated(writer, #key, &self.#fname); },
         }
     });
 
@@ -197,14 +198,14 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
             (FieldType::Choice(enum_name), _) => {
                 let enum_ident = ident(enum_name);
                 choice_fallbacks.push(quote! {
-                    if <crate::r4::#enum_ident as #rt::de::Choice>::read(&mut #slot, other, &mut map)? { continue; }
+                    if <crate::r4::#enum_ident as #rt::de::Choice>::read(&mut #slot, other, reader)? { continue; }
                 });
             }
             (FieldType::Single(ValueType::Primitive(_)), _) => {
-                arms.push(quote! { #key => #slot.read_value(&mut map, #key)?, });
-                arms.push(quote! { #ext_key => #slot.read_element(&mut map, #ext_key)?, });
+                arms.push(quote! { #key => #slot.read_value(reader, #key)?, });
+                arms.push(quote! { #ext_key => #slot.read_element(reader, #ext_key)?, });
             }
-            _ => arms.push(quote! { #key => #slot.read(&mut map, #key)?, }),
+            _ => arms.push(quote! { #key => #slot.read(reader, #key)?, }),
         }
     }
     let finishers = def.fields.iter().map(|f| {
@@ -213,55 +214,70 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
         let key = &f.json_name;
         match (&f.ty, f.repeated()) {
             (FieldType::Choice(_), _) | (FieldType::Single(ValueType::Primitive(_)), _) => {
-                quote! { #fname: #slot.finish::<A__::Error>(#key)?, }
+                quote! { #fname: #slot.finish(reader, #key)?, }
             }
+            _ if f.boxed => quote! { #fname: #slot.finish().map(::std::boxed::Box::new), },
             _ => quote! { #fname: #slot.finish(), },
         }
     });
+    let state_param = if resource_type.is_some() { quote!(mut resource_type) } else { quote!(resource_type) };
     let (resource_type_const, resource_arm, resource_check) = match &resource_type {
         Some(rt_name) => (
             quote! { ::std::option::Option::Some(#rt_name) },
-            quote! { "resourceType" => #rt::de::read_resource_type(&mut map, #rt_name, &mut resource_type_seen)?, },
-            quote! { #rt::de::require_resource_type::<A__::Error>(resource_type_seen)?; },
+            quote! { "resourceType" => #rt::de::read_resource_type(reader, #rt_name, &mut resource_type)?, },
+            quote! { #rt::de::require_resource_type(reader, resource_type)?; },
         ),
-        None => (quote! { ::std::option::Option::None }, TokenStream::new(), quote! { let _ = resource_type_seen; }),
+        None => (quote! { ::std::option::Option::None }, TokenStream::new(), quote! { let _ = resource_type; }),
     };
-    let unknown = quote! { return ::std::result::Result::Err(#rt::de::unknown_element::<A__::Error>(other)); };
+    let unknown = quote! { return ::std::result::Result::Err(#rt::de::unknown_element(reader, other)); };
+    let expected = format!("an object ({path})");
 
     quote! {
         #docs
-        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(Clone, Default, PartialEq)]
         pub struct #name {
             #( #fields )*
         }
 
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #rt::debug_as_json(#struct_name, self, f)
+            }
+        }
+
         impl ::serde::Serialize for #name {
             fn serialize<S__: ::serde::Serializer>(&self, serializer: S__) -> ::std::result::Result<S__::Ok, S__::Error> {
-                let mut map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
-                #resource_entry
-                #( #ser_fields )*
-                ::serde::ser::SerializeMap::end(map)
+                #rt::serde_serialize(self, serializer)
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D__: ::serde::Deserializer<'de>>(deserializer: D__) -> ::std::result::Result<Self, D__::Error> {
-                #rt::de::deserialize_struct::<Self, D__>(deserializer)
+                #rt::serde_deserialize(deserializer)
             }
         }
 
-        impl #rt::de::FromMap for #name {
+        impl #rt::ser::ToJson for #name {
+            fn write_json(&self, writer: &mut #rt::Writer) {
+                writer.begin_object();
+                #resource_entry
+                #( #ser_fields )*
+                writer.end_object();
+            }
+        }
+
+        impl #rt::de::Object for #name {
             const PATH: &'static str = #path;
             const RESOURCE_TYPE: ::std::option::Option<&'static str> = #resource_type_const;
+            const EXPECTED: &'static str = #expected;
 
-            #[allow(unused_mut, reason = "structs with no fields never write to the map")]
-            fn from_map<'de, A__: ::serde::de::MapAccess<'de>>(
-                mut map: A__,
-                mut resource_type_seen: ::std::primitive::bool,
-            ) -> ::std::result::Result<Self, A__::Error> {
+            fn read_fields(
+                reader: &mut #rt::Reader<'_>,
+                #state_param: #rt::de::ResourceTypeState,
+            ) -> ::std::result::Result<Self, #rt::ReadError> {
                 #( #slot_decls )*
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<#rt::de::Key<'de>>(&mut map)? {
-                    match key.as_str() {
+                while let ::std::option::Option::Some(key) = reader.next_key()? {
+                    match &*key {
                         #( #arms )*
                         #resource_arm
                         other => {
@@ -281,7 +297,8 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
 
 fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
-    let stem = def.path.rsplit('.').next().unwrap_or(&def.path);
+    let last = def.path.rsplit('.').next().unwrap_or(&def.path);
+    let stem = last.strip_suffix("[x]").unwrap_or(last);
     let docs = doc_attr(&format!("{}\n\nThe choice element `{}`.", def.docs, def.path));
     let variants = def.variants.iter().map(|v| {
         let vname = ident(&v.name);
@@ -306,17 +323,17 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
         key_arms.push(quote! { #name::#vname(_) => #key, });
         match &v.value {
             ValueType::Primitive(_) => {
-                read_arms.push(quote! { #key => slot.read_primitive(map, #key, #name::#vname)?, });
-                read_arms.push(quote! { #ext_key => slot.read_element(map, #ext_key, #key)?, });
+                read_arms.push(quote! { #key => slot.read_primitive(reader, #key, #name::#vname)?, });
+                read_arms.push(quote! { #ext_key => slot.read_element(reader, #ext_key, #key)?, });
                 attach_arms.push(quote! {
                     (#name::#vname(mut value), #key) => { element.apply(&mut value); ::std::result::Result::Ok(#name::#vname(value)) }
                 });
                 from_element_arms.push(quote! { #key => ::std::option::Option::Some(#name::#vname(element.into_primitive())), });
-                ser_arms.push(quote! { #name::#vname(value) => #rt::ser::primitive_value(map, #key, #ext_key, value), });
+                ser_arms.push(quote! { #name::#vname(value) => #rt::ser::primitive_value(writer, #key, #ext_key, value), });
             }
             _ => {
-                read_arms.push(quote! { #key => slot.read_boxed(map, #key, #name::#vname)?, });
-                ser_arms.push(quote! { #name::#vname(value) => ::serde::ser::SerializeMap::serialize_entry(map, #key, value), });
+                read_arms.push(quote! { #key => slot.read_boxed(reader, #key, #name::#vname)?, });
+                ser_arms.push(quote! { #name::#vname(value) => { writer.key(#key); #rt::ser::ToJson::write_json(&**value, writer); } });
             }
         }
     }
@@ -338,11 +355,11 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
         impl #rt::de::Choice for #name {
             const ELEMENT: &'static str = #element_stem;
 
-            fn read<'de, A__: ::serde::de::MapAccess<'de>>(
+            fn read(
                 slot: &mut #rt::de::ChoiceSlot<Self>,
                 key: &str,
-                map: &mut A__,
-            ) -> ::std::result::Result<::std::primitive::bool, A__::Error> {
+                reader: &mut #rt::Reader<'_>,
+            ) -> ::std::result::Result<::std::primitive::bool, #rt::ReadError> {
                 match key {
                     #( #read_arms )*
                     _ => return ::std::result::Result::Ok(false),
@@ -370,7 +387,7 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
                 #name::json_key(self)
             }
 
-            fn serialize_entry<M__: ::serde::ser::SerializeMap>(&self, map: &mut M__) -> ::std::result::Result<(), M__::Error> {
+            fn write_entry(&self, writer: &mut #rt::Writer) {
                 match self { #( #ser_arms )* }
             }
         }
@@ -462,7 +479,7 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
         impl crate::primitives::PrimitiveValue for #name {
             const FHIR_TYPE: &'static str = "code";
             fn deserialize_value<'de, D__: ::serde::Deserializer<'de>>(deserializer: D__) -> ::std::result::Result<Self, D__::Error> {
-                #rt::de::code_enum::<Self, D__>(deserializer)
+                #rt::serde_code::<Self, D__>(deserializer)
             }
             fn serialize_value<S__: ::serde::Serializer>(&self, serializer: S__) -> ::std::result::Result<S__::Ok, S__::Error> {
                 serializer.serialize_str(self.as_str())
@@ -490,7 +507,16 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D__: ::serde::Deserializer<'de>>(deserializer: D__) -> ::std::result::Result<Self, D__::Error> {
-                #rt::de::code_enum::<Self, D__>(deserializer)
+                #rt::serde_code::<Self, D__>(deserializer)
+            }
+        }
+
+        impl #rt::JsonValue for #name {
+            fn read_json(reader: &mut #rt::Reader<'_>) -> ::std::result::Result<Self, #rt::ReadError> {
+                #rt::read_code::<Self>(reader)
+            }
+            fn write_json(&self, writer: &mut #rt::Writer) {
+                writer.string(self.as_str());
             }
         }
     }
@@ -572,18 +598,25 @@ fn emit_resource_enum(space: &TypeSpace, rt: &TokenStream) -> TokenStream {
 
         impl ::serde::Serialize for Resource {
             fn serialize<S__: ::serde::Serializer>(&self, serializer: S__) -> ::std::result::Result<S__::Ok, S__::Error> {
-                match self { #( Resource::#names(r) => ::serde::Serialize::serialize(&**r, serializer), )* }
+                #rt::serde_serialize(self, serializer)
+            }
+        }
+
+        impl #rt::ser::ToJson for Resource {
+            fn write_json(&self, writer: &mut #rt::Writer) {
+                match self { #( Resource::#names(r) => #rt::ser::ToJson::write_json(&**r, writer), )* }
             }
         }
 
         impl #rt::de::DispatchResource for Resource {
-            fn dispatch<'de, A__: ::serde::de::MapAccess<'de>>(
+            fn dispatch(
                 resource_type: ResourceType,
-                map: A__,
-            ) -> ::std::result::Result<Self, A__::Error> {
+                reader: &mut #rt::Reader<'_>,
+                state: #rt::de::ResourceTypeState,
+            ) -> ::std::result::Result<Self, #rt::ReadError> {
                 match resource_type {
                     #(
-                        ResourceType::#names => #rt::de::from_map_boxed::<crate::r4::#names, A__>(map).map(Resource::#names),
+                        ResourceType::#names => #rt::de::read_resource_fields::<crate::r4::#names>(reader, state).map(Resource::#names),
                     )*
                 }
             }

@@ -1,244 +1,124 @@
-//! Deserialization support for the generated types.
+//! Reading support for the generated types.
 
-use std::borrow::Cow;
-use std::fmt;
-use std::marker::PhantomData;
-
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-
-use super::path::{self, Segment};
-use crate::primitives::{Primitive, PrimitiveValue};
+use super::reader::{ReadError, Reader, Segment};
+use super::value::JsonValue;
+use crate::primitives::Primitive;
 use crate::r4::{Extension, Resource, ResourceType};
 
-/// A JSON object key, borrowed from the input when it has no escapes.
-pub struct Key<'de>(Cow<'de, str>);
-
-impl Key<'_> {
-    /// The key text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+/// A type that reads itself from JSON: every generated struct, and
+/// [`Resource`].
+pub trait FromJson: Sized {
+    /// Reads one value at the reader's position.
+    ///
+    /// # Errors
+    ///
+    /// When the JSON is malformed or does not fit the type; the error
+    /// carries the element path below this value.
+    fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError>;
 }
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an element name")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
-    }
+/// Whether a resource's `resourceType` has been read, for
+/// [`Object::read_fields`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceTypeState {
+    /// Not read yet: it must appear among the fields.
+    Missing,
+    /// Checked by the caller, which found it later in the object: when the
+    /// key comes, its value is checked again but it is no duplicate.
+    Ahead,
+    /// Read and checked already.
+    Read,
 }
 
-/// A generated struct that reads itself from the entries of a JSON object.
-pub trait FromMap: Sized {
+/// A generated struct, read as the fields of a JSON object.
+pub trait Object: Sized {
     /// The element path of the struct (`Patient.contact`), for messages.
     const PATH: &'static str;
     /// The resource type, for resources.
     const RESOURCE_TYPE: Option<&'static str>;
+    /// What the reader expected, for messages (`an object (Patient.contact)`).
+    const EXPECTED: &'static str;
 
-    /// Reads the remaining entries of `map`. `resource_type_seen` is true
-    /// when the caller has already read and checked `resourceType`.
-    fn from_map<'de, A: MapAccess<'de>>(map: A, resource_type_seen: bool) -> Result<Self, A::Error>;
+    /// Reads the fields of an object whose `{` has been read, through the
+    /// closing `}`.
+    ///
+    /// # Errors
+    ///
+    /// Unknown, duplicate or invalid elements, and JSON syntax errors.
+    fn read_fields(reader: &mut Reader<'_>, resource_type: ResourceTypeState) -> Result<Self, ReadError>;
 }
 
-struct StructVisitor<T>(PhantomData<T>);
-
-impl<'de, T: FromMap> Visitor<'de> for StructVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a JSON object ({})", T::PATH)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::from_map(map, false)
-    }
-}
-
-/// Deserializes a generated struct from a JSON object.
-pub fn deserialize_struct<'de, T: FromMap, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-    let result = deserializer.deserialize_map(StructVisitor::<T>(PhantomData));
-    if result.is_err() {
-        if let Some(resource_type) = T::RESOURCE_TYPE {
-            path::push(Segment::Resource(resource_type));
+impl<T: Object> FromJson for T {
+    fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+        let result = reader.begin_object(T::EXPECTED).and_then(|()| T::read_fields(reader, ResourceTypeState::Missing));
+        match (result, T::RESOURCE_TYPE) {
+            (Err(error), Some(name)) => Err(error.at(Segment::Resource(name))),
+            (result, _) => result,
         }
     }
-    result
 }
 
-/// Reads a resource's fields after its `resourceType`, boxed for [`Resource`].
-pub fn from_map_boxed<'de, T: FromMap, A: MapAccess<'de>>(map: A) -> Result<Box<T>, A::Error> {
-    match T::from_map(map, true) {
+/// Reads a resource's fields after its type is known, boxed for [`Resource`].
+///
+/// # Errors
+///
+/// The errors of [`Object::read_fields`], with the resource type added to
+/// the path.
+pub fn read_resource_fields<T: Object>(reader: &mut Reader<'_>, state: ResourceTypeState) -> Result<Box<T>, ReadError> {
+    match T::read_fields(reader, state) {
         Ok(value) => Ok(Box::new(value)),
-        Err(error) => {
-            if let Some(resource_type) = T::RESOURCE_TYPE {
-                path::push(Segment::Resource(resource_type));
-            }
-            Err(error)
-        }
+        Err(error) => Err(match T::RESOURCE_TYPE {
+            Some(name) => error.at(Segment::Resource(name)),
+            None => error,
+        }),
     }
 }
 
 #[cold]
-fn fail<E: de::Error>(segment: Segment, error: E) -> E {
-    path::push(segment);
-    error
-}
-
-#[cold]
-fn duplicate<E: de::Error>(key: &'static str) -> E {
-    path::push(Segment::Element(key));
-    E::custom(format_args!("duplicate element `{key}`"))
+fn duplicate(reader: &Reader<'_>, key: &'static str) -> ReadError {
+    reader.data_error(format!("duplicate element `{key}`")).at(Segment::Element(key))
 }
 
 /// The error for a key that the struct does not define.
 #[cold]
-pub fn unknown_element<E: de::Error>(key: &str) -> E {
-    path::push(Segment::Unknown(key.to_owned()));
-    E::custom(format_args!("unknown element `{key}`"))
+pub fn unknown_element(reader: &Reader<'_>, key: &str) -> ReadError {
+    reader.data_error(format!("unknown element `{key}`")).at(Segment::Unknown(key.to_owned()))
 }
 
 /// Reads the value of a `resourceType` key and checks it.
-pub fn read_resource_type<'de, A: MapAccess<'de>>(
-    map: &mut A,
+///
+/// # Errors
+///
+/// A duplicate key, or a value other than `expected`.
+#[inline(never)]
+pub fn read_resource_type(
+    reader: &mut Reader<'_>,
     expected: &'static str,
-    seen: &mut bool,
-) -> Result<(), A::Error> {
-    if *seen {
-        return Err(duplicate("resourceType"));
+    state: &mut ResourceTypeState,
+) -> Result<(), ReadError> {
+    if *state == ResourceTypeState::Read {
+        return Err(duplicate(reader, "resourceType"));
     }
-    let found: Key<'de> = map.next_value().map_err(|e| fail(Segment::Element("resourceType"), e))?;
-    if found.as_str() != expected {
-        return Err(fail(
-            Segment::Element("resourceType"),
-            de::Error::custom(format_args!("resourceType is `{}`, expected `{expected}`", found.as_str())),
-        ));
+    let start = reader.offset();
+    let found = reader.string("the resource type name (a JSON string)").map_err(|e| e.at(Segment::Element("resourceType")))?;
+    if found != expected {
+        reader.rewind(start);
+        return Err(reader
+            .data_error(format!("resourceType is `{found}`, expected `{expected}`"))
+            .at(Segment::Element("resourceType")));
     }
-    *seen = true;
+    *state = ResourceTypeState::Read;
     Ok(())
 }
 
 /// Fails when a resource had no `resourceType`.
-pub fn require_resource_type<E: de::Error>(seen: bool) -> Result<(), E> {
-    if seen { Ok(()) } else { Err(E::custom("missing resourceType")) }
+///
+/// # Errors
+///
+/// When `state` is [`ResourceTypeState::Missing`].
+pub fn require_resource_type(reader: &Reader<'_>, state: ResourceTypeState) -> Result<(), ReadError> {
+    if state == ResourceTypeState::Missing { Err(reader.data_error("missing resourceType")) } else { Ok(()) }
 }
-
-/// Reads a code of a generated code enum.
-pub fn code_enum<'de, T: super::CodeEnum, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-    struct CodeVisitor<T>(PhantomData<T>);
-    impl<T: super::CodeEnum> Visitor<'_> for CodeVisitor<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "a code from {}", T::VALUE_SET)
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-            T::from_code(v).ok_or_else(|| E::custom(crate::r4::InvalidCode::new::<T>(v)))
-        }
-    }
-    deserializer.deserialize_str(CodeVisitor(PhantomData))
-}
-
-/// Reads the value part of a primitive through [`PrimitiveValue`].
-struct ValueSeed<T>(PhantomData<T>);
-
-impl<'de, T: PrimitiveValue> DeserializeSeed<'de> for ValueSeed<T> {
-    type Value = T;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        T::deserialize_value(deserializer)
-    }
-}
-
-/// Reads a primitive value that may be `null`, as inside arrays.
-struct OptionalValueSeed<T>(PhantomData<T>);
-
-impl<'de, T: PrimitiveValue> DeserializeSeed<'de> for OptionalValueSeed<T> {
-    type Value = Option<T>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        struct OptionVisitor<T>(PhantomData<T>);
-        impl<'de, T: PrimitiveValue> Visitor<'de> for OptionVisitor<T> {
-            type Value = Option<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "a {} value or null", T::FHIR_TYPE)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
-                Ok(None)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
-                Ok(None)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-                T::deserialize_value(deserializer).map(Some)
-            }
-        }
-        deserializer.deserialize_option(OptionVisitor(PhantomData))
-    }
-}
-
-/// Reads a JSON array, recording the index of a failing item.
-struct ListSeed<S>(S);
-
-impl<'de, S: DeserializeSeed<'de> + Copy> DeserializeSeed<'de> for ListSeed<S> {
-    type Value = Vec<S::Value>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        struct ListVisitor<S>(S);
-        impl<'de, S: DeserializeSeed<'de> + Copy> Visitor<'de> for ListVisitor<S> {
-            type Value = Vec<S::Value>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON array")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-                loop {
-                    let index = items.len();
-                    match seq.next_element_seed(self.0) {
-                        Ok(Some(item)) => items.push(item),
-                        Ok(None) => return Ok(items),
-                        Err(error) => return Err(fail(Segment::Index(index), error)),
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_seq(ListVisitor(self.0))
-    }
-}
-
-/// A seed for any `Deserialize` type, so that lists of them share [`ListSeed`].
-struct PlainSeed<T>(PhantomData<T>);
-
-impl<T> Clone for PlainSeed<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<T> Copy for PlainSeed<T> {}
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for PlainSeed<T> {
-    type Value = T;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        T::deserialize(deserializer)
-    }
-}
-
-impl<T> Clone for OptionalValueSeed<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<T> Copy for OptionalValueSeed<T> {}
 
 /// The `id` and `extension` of a primitive, from its `_name` sibling.
 #[derive(Debug, Default)]
@@ -258,51 +138,42 @@ impl ElementPart {
     pub fn into_primitive<T>(self) -> Primitive<T> {
         Primitive { value: None, id: self.id, extension: self.extension }
     }
-}
 
-impl<'de> Deserialize<'de> for ElementPart {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PartVisitor;
-        impl<'de> Visitor<'de> for PartVisitor {
-            type Value = ElementPart;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object with `id` or `extension`")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ElementPart, A::Error> {
-                let mut id = SingleSlot::<String>::new();
-                let mut extension = ListSlot::<Extension>::new();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => id.read(&mut map, "id")?,
-                        "extension" => extension.read(&mut map, "extension")?,
-                        other => return Err(unknown_element(other)),
-                    }
-                }
-                Ok(ElementPart { id: id.finish(), extension: extension.finish() })
+    fn read(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+        reader.begin_object("an object with `id` or `extension`")?;
+        let mut id = BareSlot::<String>::new();
+        let mut extension = ListSlot::<Extension>::new();
+        while let Some(key) = reader.next_key()? {
+            match &*key {
+                "id" => id.read(reader, "id")?,
+                "extension" => extension.read(reader, "extension")?,
+                other => return Err(unknown_element(reader, other)),
             }
         }
-        deserializer.deserialize_map(PartVisitor)
+        Ok(ElementPart { id: id.finish(), extension: extension.finish() })
     }
 }
 
 /// The slot of a single complex element or resource.
 pub struct SingleSlot<T>(Option<T>);
 
-impl<T> SingleSlot<T> {
+impl<T: FromJson> SingleSlot<T> {
     /// An empty slot.
     pub fn new() -> Self {
         SingleSlot(None)
     }
 
     /// Reads the value of `key`.
-    pub fn read<'de, A: MapAccess<'de>>(&mut self, map: &mut A, key: &'static str) -> Result<(), A::Error>
-    where
-        T: Deserialize<'de>,
-    {
+    ///
+    /// # Errors
+    ///
+    /// A duplicate key or an invalid value.
+    #[inline(never)]
+    pub fn read(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
         if self.0.is_some() {
-            return Err(duplicate(key));
+            return Err(duplicate(reader, key));
         }
-        self.0 = Some(map.next_value().map_err(|e| fail(Segment::Element(key), e))?);
+        self.0 = Some(T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?);
         Ok(())
     }
 
@@ -312,7 +183,7 @@ impl<T> SingleSlot<T> {
     }
 }
 
-impl<T> Default for SingleSlot<T> {
+impl<T: FromJson> Default for SingleSlot<T> {
     fn default() -> Self {
         Self::new()
     }
@@ -321,23 +192,28 @@ impl<T> Default for SingleSlot<T> {
 /// The slot of a repeating complex element.
 pub struct ListSlot<T>(Option<Vec<T>>);
 
-impl<T> ListSlot<T> {
+impl<T: FromJson> ListSlot<T> {
     /// An empty slot.
     pub fn new() -> Self {
         ListSlot(None)
     }
 
     /// Reads the array value of `key`.
-    pub fn read<'de, A: MapAccess<'de>>(&mut self, map: &mut A, key: &'static str) -> Result<(), A::Error>
-    where
-        T: Deserialize<'de>,
-    {
+    ///
+    /// # Errors
+    ///
+    /// A duplicate key, a value that is not an array, or an invalid item.
+    #[inline(never)]
+    pub fn read(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
         if self.0.is_some() {
-            return Err(duplicate(key));
+            return Err(duplicate(reader, key));
         }
-        let items = map
-            .next_value_seed(ListSeed(PlainSeed::<T>(PhantomData)))
-            .map_err(|e| fail(Segment::Element(key), e))?;
+        reader.begin_array("an array").map_err(|e| e.at(Segment::Element(key)))?;
+        let mut items = Vec::new();
+        while reader.next_item().map_err(|e| e.at(Segment::Element(key)))? {
+            let index = items.len();
+            items.push(T::read_json(reader).map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?);
+        }
         self.0 = Some(items);
         Ok(())
     }
@@ -348,7 +224,7 @@ impl<T> ListSlot<T> {
     }
 }
 
-impl<T> Default for ListSlot<T> {
+impl<T: FromJson> Default for ListSlot<T> {
     fn default() -> Self {
         Self::new()
     }
@@ -357,21 +233,23 @@ impl<T> Default for ListSlot<T> {
 /// The slot of a primitive stored without id or extensions.
 pub struct BareSlot<T>(Option<T>);
 
-impl<T: PrimitiveValue> BareSlot<T> {
+impl<T: JsonValue> BareSlot<T> {
     /// An empty slot.
     pub fn new() -> Self {
         BareSlot(None)
     }
 
     /// Reads the value of `key`.
-    pub fn read<'de, A: MapAccess<'de>>(&mut self, map: &mut A, key: &'static str) -> Result<(), A::Error> {
+    ///
+    /// # Errors
+    ///
+    /// A duplicate key or an invalid value.
+    #[inline(never)]
+    pub fn read(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
         if self.0.is_some() {
-            return Err(duplicate(key));
+            return Err(duplicate(reader, key));
         }
-        let value = map
-            .next_value_seed(ValueSeed::<T>(PhantomData))
-            .map_err(|e| fail(Segment::Element(key), e))?;
-        self.0 = Some(value);
+        self.0 = Some(T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?);
         Ok(())
     }
 
@@ -381,7 +259,7 @@ impl<T: PrimitiveValue> BareSlot<T> {
     }
 }
 
-impl<T: PrimitiveValue> Default for BareSlot<T> {
+impl<T: JsonValue> Default for BareSlot<T> {
     fn default() -> Self {
         Self::new()
     }
@@ -393,30 +271,37 @@ pub struct PrimitiveSlot<T> {
     element: Option<ElementPart>,
 }
 
-impl<T: PrimitiveValue> PrimitiveSlot<T> {
+impl<T: JsonValue> PrimitiveSlot<T> {
     /// An empty slot.
     pub fn new() -> Self {
         PrimitiveSlot { value: None, element: None }
     }
 
     /// Reads the value part, under `key`.
-    pub fn read_value<'de, A: MapAccess<'de>>(&mut self, map: &mut A, key: &'static str) -> Result<(), A::Error> {
+    ///
+    /// # Errors
+    ///
+    /// A duplicate key or an invalid value (`null` included).
+    #[inline(never)]
+    pub fn read_value(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
         if self.value.is_some() {
-            return Err(duplicate(key));
+            return Err(duplicate(reader, key));
         }
-        let value = map
-            .next_value_seed(ValueSeed::<T>(PhantomData))
-            .map_err(|e| fail(Segment::Element(key), e))?;
-        self.value = Some(value);
+        self.value = Some(T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?);
         Ok(())
     }
 
     /// Reads the id and extensions, under `_key`.
-    pub fn read_element<'de, A: MapAccess<'de>>(&mut self, map: &mut A, key: &'static str) -> Result<(), A::Error> {
+    ///
+    /// # Errors
+    ///
+    /// A duplicate key or an invalid object.
+    #[inline(never)]
+    pub fn read_element(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
         if self.element.is_some() {
-            return Err(duplicate(key));
+            return Err(duplicate(reader, key));
         }
-        self.element = Some(map.next_value().map_err(|e| fail(Segment::Element(key), e))?);
+        self.element = Some(ElementPart::read(reader).map_err(|e| e.at(Segment::Element(key)))?);
         Ok(())
     }
 
@@ -425,7 +310,8 @@ impl<T: PrimitiveValue> PrimitiveSlot<T> {
     /// # Errors
     ///
     /// Never fails; the signature matches the other slots.
-    pub fn finish<E: de::Error>(self, _key: &'static str) -> Result<Option<Primitive<T>>, E> {
+    #[inline(never)]
+    pub fn finish(self, _reader: &Reader<'_>, _key: &'static str) -> Result<Option<Primitive<T>>, ReadError> {
         Ok(match (self.value, self.element) {
             (None, None) => None,
             (value, None) => Some(Primitive { value, id: None, extension: Vec::new() }),
@@ -434,7 +320,7 @@ impl<T: PrimitiveValue> PrimitiveSlot<T> {
     }
 }
 
-impl<T: PrimitiveValue> Default for PrimitiveSlot<T> {
+impl<T: JsonValue> Default for PrimitiveSlot<T> {
     fn default() -> Self {
         Self::new()
     }
@@ -448,32 +334,56 @@ pub struct PrimitiveListSlot<T> {
     elements: Option<Vec<Option<ElementPart>>>,
 }
 
-impl<T: PrimitiveValue> PrimitiveListSlot<T> {
+impl<T: JsonValue> PrimitiveListSlot<T> {
     /// An empty slot.
     pub fn new() -> Self {
         PrimitiveListSlot { values: None, elements: None }
     }
 
     /// Reads the value array, under `key`.
-    pub fn read_value<'de, A: MapAccess<'de>>(&mut self, map: &mut A, key: &'static str) -> Result<(), A::Error> {
+    ///
+    /// # Errors
+    ///
+    /// A duplicate key, a value that is not an array, or an invalid item.
+    #[inline(never)]
+    pub fn read_value(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
         if self.values.is_some() {
-            return Err(duplicate(key));
+            return Err(duplicate(reader, key));
         }
-        let values = map
-            .next_value_seed(ListSeed(OptionalValueSeed::<T>(PhantomData)))
-            .map_err(|e| fail(Segment::Element(key), e))?;
+        reader.begin_array("an array").map_err(|e| e.at(Segment::Element(key)))?;
+        let mut values = Vec::new();
+        while reader.next_item().map_err(|e| e.at(Segment::Element(key)))? {
+            if reader.null() {
+                values.push(None);
+                continue;
+            }
+            let index = values.len();
+            values.push(Some(T::read_json(reader).map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?));
+        }
         self.values = Some(values);
         Ok(())
     }
 
     /// Reads the array of ids and extensions, under `_key`.
-    pub fn read_element<'de, A: MapAccess<'de>>(&mut self, map: &mut A, key: &'static str) -> Result<(), A::Error> {
+    ///
+    /// # Errors
+    ///
+    /// A duplicate key, a value that is not an array, or an invalid item.
+    #[inline(never)]
+    pub fn read_element(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
         if self.elements.is_some() {
-            return Err(duplicate(key));
+            return Err(duplicate(reader, key));
         }
-        let elements = map
-            .next_value_seed(ListSeed(PlainSeed::<Option<ElementPart>>(PhantomData)))
-            .map_err(|e| fail(Segment::Element(key), e))?;
+        reader.begin_array("an array").map_err(|e| e.at(Segment::Element(key)))?;
+        let mut elements = Vec::new();
+        while reader.next_item().map_err(|e| e.at(Segment::Element(key)))? {
+            if reader.null() {
+                elements.push(None);
+                continue;
+            }
+            let index = elements.len();
+            elements.push(Some(ElementPart::read(reader).map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?));
+        }
         self.elements = Some(elements);
         Ok(())
     }
@@ -482,8 +392,9 @@ impl<T: PrimitiveValue> PrimitiveListSlot<T> {
     ///
     /// # Errors
     ///
-    /// Fails when both arrays are present with different lengths.
-    pub fn finish<E: de::Error>(self, key: &'static str) -> Result<Vec<Primitive<T>>, E> {
+    /// When both arrays are present with different lengths.
+    #[inline(never)]
+    pub fn finish(self, reader: &Reader<'_>, key: &'static str) -> Result<Vec<Primitive<T>>, ReadError> {
         match (self.values, self.elements) {
             (None, None) => Ok(Vec::new()),
             (Some(values), None) => {
@@ -495,12 +406,13 @@ impl<T: PrimitiveValue> PrimitiveListSlot<T> {
                 .collect()),
             (Some(values), Some(elements)) => {
                 if values.len() != elements.len() {
-                    path::push(Segment::Element(key));
-                    return Err(E::custom(format_args!(
-                        "`{key}` has {} items but `_{key}` has {}; they must pair up by position",
-                        values.len(),
-                        elements.len()
-                    )));
+                    return Err(reader
+                        .data_error(format!(
+                            "`{key}` has {} items but `_{key}` has {}; they must pair up by position",
+                            values.len(),
+                            elements.len()
+                        ))
+                        .at(Segment::Element(key)));
                 }
                 Ok(values
                     .into_iter()
@@ -518,7 +430,7 @@ impl<T: PrimitiveValue> PrimitiveListSlot<T> {
     }
 }
 
-impl<T: PrimitiveValue> Default for PrimitiveListSlot<T> {
+impl<T: JsonValue> Default for PrimitiveListSlot<T> {
     fn default() -> Self {
         Self::new()
     }
@@ -530,10 +442,18 @@ pub trait Choice: Sized {
     const ELEMENT: &'static str;
 
     /// Reads `key` if it is one of this choice's keys; returns whether it was.
-    fn read<'de, A: MapAccess<'de>>(slot: &mut ChoiceSlot<Self>, key: &str, map: &mut A) -> Result<bool, A::Error>;
+    ///
+    /// # Errors
+    ///
+    /// A second type for the same choice, or an invalid value.
+    fn read(slot: &mut ChoiceSlot<Self>, key: &str, reader: &mut Reader<'_>) -> Result<bool, ReadError>;
 
     /// Attaches an id and extensions read under `_key` to the variant of `key`.
     /// Returns the value unchanged as the error when the variant differs.
+    ///
+    /// # Errors
+    ///
+    /// Gives the value back when `key` is not its variant's key.
     fn attach(self, key: &str, element: ElementPart) -> Result<Self, Self>;
 
     /// A primitive variant with no value, from `_key` alone.
@@ -542,8 +462,8 @@ pub trait Choice: Sized {
     /// The JSON key of the current variant.
     fn json_key(&self) -> &'static str;
 
-    /// Writes the current variant as one or two map entries.
-    fn serialize_entry<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+    /// Writes the current variant as one or two entries.
+    fn write_entry(&self, writer: &mut super::writer::Writer);
 }
 
 /// The slot of a choice element.
@@ -560,67 +480,69 @@ impl<E: Choice> ChoiceSlot<E> {
     }
 
     #[cold]
-    fn conflict<Err: de::Error>(&self, key: &'static str) -> Err {
+    fn conflict(&self, reader: &Reader<'_>, key: &'static str) -> ReadError {
         let other = match (&self.value, &self.pending) {
             (Some(value), _) => value.json_key(),
             (None, Some((other, _))) => other,
             (None, None) => key,
         };
-        path::push(Segment::Element(key));
-        Err::custom(format_args!(
-            "`{other}` and `{key}` are both present, but `{}[x]` takes one type",
-            E::ELEMENT
-        ))
-    }
-
-    fn check_free<Err: de::Error>(&self, key: &'static str) -> Result<(), Err> {
-        let clash = self.value.is_some() || self.pending.as_ref().is_some_and(|(other, _)| *other != key);
-        if clash { Err(self.conflict(key)) } else { Ok(()) }
+        reader
+            .data_error(format!("`{other}` and `{key}` are both present, but `{}[x]` takes one type", E::ELEMENT))
+            .at(Segment::Element(key))
     }
 
     /// Reads a primitive variant's value under `key`.
-    pub fn read_primitive<'de, T: PrimitiveValue, A: MapAccess<'de>>(
+    ///
+    /// # Errors
+    ///
+    /// Another type already present, or an invalid value.
+    #[inline(never)]
+    pub fn read_primitive<T: JsonValue>(
         &mut self,
-        map: &mut A,
+        reader: &mut Reader<'_>,
         key: &'static str,
         make: fn(Primitive<T>) -> E,
-    ) -> Result<(), A::Error> {
-        self.check_free(key)?;
-        let value = map
-            .next_value_seed(ValueSeed::<T>(PhantomData))
-            .map_err(|e| fail(Segment::Element(key), e))?;
+    ) -> Result<(), ReadError> {
+        if self.value.is_some() || self.pending.as_ref().is_some_and(|(other, _)| *other != key) {
+            return Err(self.conflict(reader, key));
+        }
+        let value = T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?;
         self.value = Some(make(Primitive { value: Some(value), id: None, extension: Vec::new() }));
         Ok(())
     }
 
     /// Reads a complex variant under `key`.
-    pub fn read_boxed<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    ///
+    /// # Errors
+    ///
+    /// Another type already present, or an invalid value.
+    #[inline(never)]
+    pub fn read_boxed<T: FromJson>(
         &mut self,
-        map: &mut A,
+        reader: &mut Reader<'_>,
         key: &'static str,
         make: fn(Box<T>) -> E,
-    ) -> Result<(), A::Error> {
-        self.check_free(key)?;
-        if self.pending.is_some() {
-            return Err(self.conflict(key));
+    ) -> Result<(), ReadError> {
+        if self.value.is_some() || self.pending.is_some() {
+            return Err(self.conflict(reader, key));
         }
-        let value: Box<T> = map.next_value().map_err(|e| fail(Segment::Element(key), e))?;
-        self.value = Some(make(value));
+        let value = T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?;
+        self.value = Some(make(Box::new(value)));
         Ok(())
     }
 
     /// Reads the id and extensions of a primitive variant under `_key`;
     /// `key` is the variant's value key.
-    pub fn read_element<'de, A: MapAccess<'de>>(
-        &mut self,
-        map: &mut A,
-        element_key: &'static str,
-        key: &'static str,
-    ) -> Result<(), A::Error> {
+    ///
+    /// # Errors
+    ///
+    /// Another type already present, or an invalid object.
+    #[inline(never)]
+    pub fn read_element(&mut self, reader: &mut Reader<'_>, element_key: &'static str, key: &'static str) -> Result<(), ReadError> {
         if self.pending.is_some() || self.value.as_ref().is_some_and(|v| v.json_key() != key) {
-            return Err(self.conflict(element_key));
+            return Err(self.conflict(reader, element_key));
         }
-        let part = map.next_value().map_err(|e| fail(Segment::Element(element_key), e))?;
+        let part = ElementPart::read(reader).map_err(|e| e.at(Segment::Element(element_key)))?;
         self.pending = Some((key, part));
         Ok(())
     }
@@ -629,20 +551,18 @@ impl<E: Choice> ChoiceSlot<E> {
     ///
     /// # Errors
     ///
-    /// Fails when an `_key` part does not match the variant read.
-    pub fn finish<Err: de::Error>(self, _element: &'static str) -> Result<Option<E>, Err> {
+    /// When an `_key` part does not match the variant read.
+    #[inline(never)]
+    pub fn finish(self, reader: &Reader<'_>, _element: &'static str) -> Result<Option<E>, ReadError> {
         match (self.value, self.pending) {
             (value, None) => Ok(value),
             (None, Some((key, part))) => match E::from_element(key, part) {
                 Some(value) => Ok(Some(value)),
-                None => Err(Err::custom(format_args!("`_{key}` has no matching value"))),
+                None => Err(reader.data_error(format!("`_{key}` has no matching value"))),
             },
             (Some(value), Some((key, part))) => match value.attach(key, part) {
                 Ok(value) => Ok(Some(value)),
-                Err(value) => Err(Err::custom(format_args!(
-                    "`_{key}` does not match `{}`",
-                    value.json_key()
-                ))),
+                Err(value) => Err(reader.data_error(format!("`_{key}` does not match `{}`", value.json_key()))),
             },
         }
     }
@@ -656,77 +576,68 @@ impl<E: Choice> Default for ChoiceSlot<E> {
 
 /// The generated dispatch from a resource type to its struct.
 pub trait DispatchResource: Sized {
-    /// Reads the rest of a resource of type `resource_type` from `map`.
-    fn dispatch<'de, A: MapAccess<'de>>(resource_type: ResourceType, map: A) -> Result<Self, A::Error>;
+    /// Reads the rest of a resource of type `resource_type`.
+    ///
+    /// # Errors
+    ///
+    /// The errors of the resource's fields.
+    fn dispatch(resource_type: ResourceType, reader: &mut Reader<'_>, state: ResourceTypeState) -> Result<Self, ReadError>;
 }
 
-struct ResourceVisitor;
+fn parse_resource_type(reader: &Reader<'_>, name: &str) -> Result<ResourceType, ReadError> {
+    ResourceType::from_name(name)
+        .ok_or_else(|| reader.data_error(format!("unknown resourceType `{name}`")).at(Segment::Element("resourceType")))
+}
 
-impl<'de> Visitor<'de> for ResourceVisitor {
-    type Value = Resource;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object with a resourceType")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Resource, A::Error> {
-        let Some(first) = map.next_key::<Key<'de>>()? else {
-            return Err(de::Error::custom("missing resourceType"));
+impl FromJson for Resource {
+    fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+        const EXPECTED: &str = "a resource (a JSON object with a resourceType)";
+        let before = reader.offset();
+        reader.begin_object(EXPECTED)?;
+        let after_brace = reader.offset();
+        let Some(first) = reader.next_key()? else {
+            return Err(reader.data_error("missing resourceType"));
         };
-        if first.as_str() == "resourceType" {
-            let name: Key<'de> = map.next_value().map_err(|e| fail(Segment::Element("resourceType"), e))?;
-            let resource_type = parse_resource_type(name.as_str())?;
-            return <Resource as DispatchResource>::dispatch(resource_type, map);
+        if first == "resourceType" {
+            let name = reader.string("the resource type name (a JSON string)").map_err(|e| e.at(Segment::Element("resourceType")))?;
+            let resource_type = parse_resource_type(reader, &name)?;
+            return Resource::dispatch(resource_type, reader, ResourceTypeState::Read);
         }
-        buffered_resource(first, map)
+        // `resourceType` is not first: find it, then read the object again
+        // from its start.
+        let resource_type = find_resource_type(reader, before)?;
+        reader.rewind(after_brace);
+        reader.restart_object();
+        Resource::dispatch(resource_type, reader, ResourceTypeState::Ahead)
     }
 }
 
-fn parse_resource_type<E: de::Error>(name: &str) -> Result<ResourceType, E> {
-    ResourceType::from_name(name).ok_or_else(|| {
-        path::push(Segment::Element("resourceType"));
-        E::custom(format_args!("unknown resourceType `{name}`"))
-    })
-}
-
-/// Reads a resource whose `resourceType` is not its first key. The entries
-/// are buffered as raw JSON, put back in order with `resourceType` first, and
-/// parsed again. Only serde_json deserializers can buffer raw values; other
-/// formats must put `resourceType` first.
+/// Scans the object at `start` for its `resourceType`, leaving the reader
+/// wherever the scan stopped.
 #[cold]
-fn buffered_resource<'de, A: MapAccess<'de>>(first: Key<'de>, mut map: A) -> Result<Resource, A::Error> {
-    let mut entries: Vec<(String, Box<serde_json::value::RawValue>)> = Vec::new();
-    let mut resource_type = None;
-    let mut key = Some(first);
-    while let Some(current) = key {
-        let raw: Box<serde_json::value::RawValue> = map.next_value()?;
-        if current.as_str() == "resourceType" {
-            let name: String = serde_json::from_str(raw.get()).map_err(de::Error::custom)?;
-            resource_type = Some(parse_resource_type::<A::Error>(&name)?);
-        } else {
-            entries.push((current.as_str().to_owned(), raw));
+fn find_resource_type(reader: &mut Reader<'_>, start: usize) -> Result<ResourceType, ReadError> {
+    let mut scan = reader.clone();
+    scan.rewind(start);
+    scan.unwind_one();
+    scan.begin_object("a resource")?;
+    while let Some(key) = scan.next_key()? {
+        if key == "resourceType" {
+            let name = scan.string("the resource type name (a JSON string)").map_err(|e| e.at(Segment::Element("resourceType")))?;
+            return parse_resource_type(&scan, &name);
         }
-        key = map.next_key::<Key<'de>>()?;
+        scan.skip_value()?;
     }
-    let Some(resource_type) = resource_type else {
-        return Err(de::Error::custom("missing resourceType"));
-    };
-    let mut text = String::with_capacity(entries.iter().map(|(k, v)| k.len() + v.get().len() + 4).sum::<usize>() + 40);
-    text.push_str("{\"resourceType\":\"");
-    text.push_str(resource_type.as_str());
-    text.push('"');
-    for (key, raw) in &entries {
-        text.push(',');
-        text.push_str(&serde_json::to_string(key).map_err(de::Error::custom)?);
-        text.push(':');
-        text.push_str(raw.get());
-    }
-    text.push('}');
-    serde_json::from_slice::<Resource>(text.as_bytes())
-        .map_err(|e| de::Error::custom(super::strip_position(&e.to_string())))
+    Err(reader.data_error("missing resourceType"))
 }
 
-/// Deserializes any resource, dispatching on `resourceType`.
-pub fn deserialize_resource<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Resource, D::Error> {
-    deserializer.deserialize_map(ResourceVisitor)
+/// Reads one complete JSON document as `T`.
+///
+/// # Errors
+///
+/// The errors of `T`, and trailing characters after the value.
+pub fn read_document<T: FromJson>(bytes: &[u8]) -> Result<T, ReadError> {
+    let mut reader = Reader::new(bytes);
+    let value = T::read_json(&mut reader)?;
+    reader.end()?;
+    Ok(value)
 }

@@ -16,9 +16,9 @@
 //!
 //! # Limits
 //!
-//! - Nesting: serde_json stops at 128 levels of arrays and objects, which is
-//!   far deeper than any FHIR resource needs; deeper input is an error, not a
-//!   stack overflow.
+//! - Nesting: reading stops at 128 levels of arrays and objects, far deeper
+//!   than any FHIR resource needs; deeper input is an error, not a stack
+//!   overflow.
 //! - Size: [`from_slice`] reads input of any size that fits in memory; the
 //!   caller bounds it. [`ndjson::Reader`] bounds each line, by default to
 //!   [`ndjson::DEFAULT_MAX_LINE`] bytes.
@@ -26,9 +26,12 @@
 #[doc(hidden)]
 pub mod de;
 pub mod ndjson;
-mod path;
+mod pretty;
+mod reader;
 #[doc(hidden)]
 pub mod ser;
+mod value;
+mod writer;
 
 use std::fmt;
 use std::io;
@@ -39,7 +42,10 @@ use crate::r4::Resource;
 #[doc(hidden)]
 pub mod __private {
     pub use super::de;
+    pub use super::reader::{ReadError, Reader};
     pub use super::ser;
+    pub use super::value::JsonValue;
+    pub use super::writer::Writer;
 
     /// A generated enum of the codes of a required value set.
     pub trait CodeEnum: Copy + 'static {
@@ -51,6 +57,78 @@ pub mod __private {
         fn from_code(code: &str) -> Option<Self>;
         /// Every code, in definition order.
         fn codes() -> &'static [Self];
+    }
+
+    /// Reads a code of a generated code enum.
+    ///
+    /// # Errors
+    ///
+    /// When the value is not a string or not one of the codes.
+    pub fn read_code<T: CodeEnum>(reader: &mut Reader<'_>) -> Result<T, ReadError> {
+        let start = reader.offset();
+        let text = reader.string("a code (a JSON string)")?;
+        T::from_code(&text).ok_or_else(|| {
+            reader.rewind(start);
+            reader.data_error(crate::r4::InvalidCode::new::<T>(&text).to_string())
+        })
+    }
+
+    /// Implements serde's `Deserialize` for a generated code enum.
+    ///
+    /// # Errors
+    ///
+    /// When the value is not a string or not one of the codes.
+    pub fn serde_code<'de, T: CodeEnum, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        T::from_code(&text).ok_or_else(|| serde::de::Error::custom(crate::r4::InvalidCode::new::<T>(&text)))
+    }
+
+    /// Formats a generated struct for `Debug` as its name and its compact
+    /// JSON. Reusing the writer keeps the generated code small: a derived
+    /// `Debug` for hundreds of structs costs more compile time than it is
+    /// worth, and FHIR readers know the JSON form.
+    pub fn debug_as_json<T: ser::ToJson>(name: &str, value: &T, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut writer = Writer::new(Vec::with_capacity(256));
+        value.write_json(&mut writer);
+        f.write_str(name)?;
+        f.write_str(" ")?;
+        f.write_str(&String::from_utf8_lossy(&writer.into_bytes()))
+    }
+
+    /// Implements serde's `Deserialize` on top of [`de::FromJson`]: the
+    /// value is captured as raw JSON text, then read with this module's
+    /// reader. This works with serde_json's deserializers (and with
+    /// `serde_json::Value`), which is what FHIR JSON needs.
+    ///
+    /// # Errors
+    ///
+    /// The errors of the value's reader, as `D::Error` with the element path
+    /// in the message.
+    pub fn serde_deserialize<'de, T: de::FromJson, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        let raw = <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+        de::read_document::<T>(raw.get().as_bytes()).map_err(|error| {
+            let path = error.path_string();
+            if path.is_empty() {
+                serde::de::Error::custom(error.message())
+            } else {
+                serde::de::Error::custom(format_args!("{path}: {}", error.message()))
+            }
+        })
+    }
+
+    /// Implements serde's `Serialize` on top of [`ser::ToJson`], handing
+    /// the JSON text to the serializer as a raw value. serde_json writes it
+    /// unchanged (exact decimals included); `serde_json::to_value` parses it.
+    ///
+    /// # Errors
+    ///
+    /// Serializers other than serde_json's may reject the raw value.
+    pub fn serde_serialize<T: ser::ToJson, S: serde::Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut writer = Writer::new(Vec::with_capacity(512));
+        value.write_json(&mut writer);
+        let text = String::from_utf8(writer.into_bytes()).map_err(serde::ser::Error::custom)?;
+        let raw = serde_json::value::RawValue::from_string(text).map_err(serde::ser::Error::custom)?;
+        serde::Serialize::serialize(&raw, serializer)
     }
 }
 
@@ -116,18 +194,14 @@ impl Error {
         self.column
     }
 
-    fn from_serde(error: serde_json::Error, path: String) -> Self {
-        let category = match error.classify() {
-            serde_json::error::Category::Syntax => Category::Syntax,
-            serde_json::error::Category::Data => Category::Data,
-            serde_json::error::Category::Eof => Category::Eof,
-            serde_json::error::Category::Io => Category::Io,
+    fn from_read(error: &reader::ReadError, input: &[u8]) -> Self {
+        let category = match error.kind {
+            reader::ReadErrorKind::Syntax => Category::Syntax,
+            reader::ReadErrorKind::Data => Category::Data,
+            reader::ReadErrorKind::Eof => Category::Eof,
         };
-        let line = error.line();
-        let column = error.column();
-        let message = strip_position(&error.to_string()).to_owned();
-        let source = if category == Category::Io { Some(io::Error::from(error)) } else { None };
-        Error { category, path, message, line, column, source }
+        let (line, column) = reader::Reader::line_column(input, error.offset);
+        Error { category, path: error.path_string(), message: error.message().to_owned(), line, column, source: None }
     }
 
     pub(crate) fn io(error: io::Error) -> Self {
@@ -173,14 +247,6 @@ impl std::error::Error for Error {
     }
 }
 
-/// Removes the ` at line L column C` suffix that serde_json appends.
-pub(crate) fn strip_position(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(at) if message[at..].contains(" column ") => &message[..at],
-        _ => message,
-    }
-}
-
 /// Parses one resource of any type from JSON bytes.
 ///
 /// # Errors
@@ -190,13 +256,7 @@ pub(crate) fn strip_position(message: &str) -> &str {
 /// wrong JSON type, invalid primitive values, or an array where one value is
 /// allowed.
 pub fn from_slice(bytes: &[u8]) -> Result<Resource, Error> {
-    path::clear();
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let result = de::deserialize_resource(&mut deserializer).and_then(|resource| {
-        deserializer.end()?;
-        Ok(resource)
-    });
-    result.map_err(|error| Error::from_serde(error, path::take()))
+    de::read_document::<Resource>(bytes).map_err(|error| Error::from_read(&error, bytes))
 }
 
 /// Parses one resource of any type from a JSON string.
@@ -237,8 +297,10 @@ pub fn to_vec(resource: &Resource) -> Result<Vec<u8>, Error> {
 ///
 /// The same as [`to_vec`].
 pub fn write_into(out: &mut Vec<u8>, resource: &Resource) -> Result<(), Error> {
-    let mut serializer = serde_json::Serializer::new(out);
-    serde::Serialize::serialize(resource, &mut serializer).map_err(|e| Error::from_serde(e, String::new()))
+    let mut writer = writer::Writer::new(std::mem::take(out));
+    ser::ToJson::write_json(resource, &mut writer);
+    *out = writer.into_bytes();
+    Ok(())
 }
 
 /// Writes a resource as compact JSON text.
@@ -258,8 +320,8 @@ pub fn to_string(resource: &Resource) -> Result<String, Error> {
 ///
 /// The same as [`to_vec`].
 pub fn to_vec_pretty(resource: &Resource) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(2048);
-    let mut serializer = serde_json::Serializer::pretty(&mut out);
-    serde::Serialize::serialize(resource, &mut serializer).map_err(|e| Error::from_serde(e, String::new()))?;
-    Ok(out)
+    // Indenting the compact output, instead of running serde_json's pretty
+    // serializer, avoids compiling every type's serializer a second time.
+    let compact = to_vec(resource)?;
+    Ok(pretty::indent(&compact))
 }

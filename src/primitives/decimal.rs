@@ -31,7 +31,7 @@ const RUST_DECIMAL_MAX_SCALE: i64 = 28;
 /// feature is enabled. Serialization writes the text unchanged through
 /// serde_json serializers.
 #[derive(Clone)]
-pub struct Decimal(Box<RawValue>);
+pub struct Decimal(Box<str>);
 
 /// A decimal that `rust_decimal::Decimal` cannot represent exactly.
 ///
@@ -156,15 +156,13 @@ fn parse_decimal_text(text: &str) -> Result<DecimalParts<'_>, &'static str> {
 
 impl Decimal {
     /// Wraps text that [`parse_decimal_text`] accepted.
-    fn from_checked_text(text: String) -> Self {
-        // parse_decimal_text checks the JSON number grammar, which RawValue
-        // accepts, so this cannot fail.
-        Self(RawValue::from_string(text).expect("a checked decimal is a JSON number"))
+    pub(crate) fn from_checked_text(text: String) -> Self {
+        Self(text.into_boxed_str())
     }
 
     /// Returns the number text as written.
     pub fn as_str(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     /// Returns the number of significant digits after the decimal point,
@@ -425,7 +423,7 @@ impl PrimitiveValue for Decimal {
         }
 
         match parse_decimal_text(text) {
-            Ok(_) => Ok(Self(raw)),
+            Ok(_) => Ok(Self(text.into())),
             Err(reason) => Err(D::Error::custom(ParsePrimitiveError::new(
                 Self::FHIR_TYPE,
                 text,
@@ -435,7 +433,9 @@ impl PrimitiveValue for Decimal {
     }
 
     fn serialize_value<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&self.0, serializer)
+        // The text is a valid JSON number, so RawValue accepts it.
+        let raw = RawValue::from_string(self.0.to_string()).map_err(serde::ser::Error::custom)?;
+        serde::Serialize::serialize(&raw, serializer)
     }
 }
 

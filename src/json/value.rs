@@ -1,0 +1,176 @@
+//! Reading and writing the value part of each FHIR primitive type.
+
+use std::fmt::{self, Write as _};
+use std::str::FromStr;
+
+use super::reader::{ReadError, Reader};
+use super::writer::Writer;
+use crate::primitives::{
+    Base64Binary, Canonical, Code, Date, DateTime, Decimal, Id, Instant, Markdown, Oid, PositiveInt, Time, UnsignedInt,
+    Uri, Url, Uuid, Xhtml, validate_string,
+};
+
+/// A primitive value as it appears in JSON: a string, number or boolean.
+pub trait JsonValue: Sized {
+    /// Reads the value at the reader's position.
+    ///
+    /// # Errors
+    ///
+    /// When the JSON type is wrong or the text is not valid for the type.
+    fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError>;
+
+    /// Writes the value.
+    fn write_json(&self, writer: &mut Writer);
+}
+
+impl JsonValue for bool {
+    fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+        reader.boolean()
+    }
+
+    fn write_json(&self, writer: &mut Writer) {
+        writer.boolean(*self);
+    }
+}
+
+impl JsonValue for i32 {
+    fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+        let start = reader.offset();
+        let text = reader.number("an integer (a JSON number)")?;
+        if text.contains(['.', 'e', 'E']) {
+            reader.rewind(start);
+            return Err(reader.data_error(format!("invalid integer `{text}`: expected a whole number without fraction or exponent")));
+        }
+        text.parse().map_err(|_| {
+            reader.rewind(start);
+            reader.data_error(format!("integer `{text}` is out of range (-2147483648 to 2147483647)"))
+        })
+    }
+
+    fn write_json(&self, writer: &mut Writer) {
+        writer.integer(i64::from(*self));
+    }
+}
+
+macro_rules! unsigned_value {
+    ($name:ty) => {
+        impl JsonValue for $name {
+            fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+                let start = reader.offset();
+                let text = reader.number(concat!("a ", stringify!($name), " (a JSON number)"))?;
+                <$name>::from_str(text).map_err(|e| {
+                    reader.rewind(start);
+                    reader.data_error(e.to_string())
+                })
+            }
+
+            fn write_json(&self, writer: &mut Writer) {
+                writer.integer(i64::from(self.get()));
+            }
+        }
+    };
+}
+
+unsigned_value!(PositiveInt);
+unsigned_value!(UnsignedInt);
+
+impl JsonValue for Decimal {
+    fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+        let start = reader.offset();
+        let text = reader.number("a decimal (a JSON number)")?;
+        Decimal::from_str(text).map_err(|e| {
+            reader.rewind(start);
+            reader.data_error(e.to_string())
+        })
+    }
+
+    fn write_json(&self, writer: &mut Writer) {
+        writer.raw(self.as_str());
+    }
+}
+
+impl JsonValue for String {
+    fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+        let start = reader.offset();
+        let text = reader.string("a string")?;
+        if let Err(e) = validate_string(&text) {
+            reader.rewind(start);
+            return Err(reader.data_error(e.to_string()));
+        }
+        Ok(text.into_owned())
+    }
+
+    fn write_json(&self, writer: &mut Writer) {
+        writer.string(self);
+    }
+}
+
+/// String-valued types that validate their text with `FromStr`.
+macro_rules! text_value {
+    ($name:ty, $expected:literal) => {
+        impl JsonValue for $name {
+            fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+                let start = reader.offset();
+                let text = reader.string($expected)?;
+                <$name>::from_str(&text).map_err(|e| {
+                    reader.rewind(start);
+                    reader.data_error(e.to_string())
+                })
+            }
+
+            fn write_json(&self, writer: &mut Writer) {
+                writer.string(self.as_str());
+            }
+        }
+    };
+}
+
+text_value!(Uri, "a uri (a JSON string)");
+text_value!(Url, "a url (a JSON string)");
+text_value!(Canonical, "a canonical (a JSON string)");
+text_value!(Oid, "an oid (a JSON string)");
+text_value!(Uuid, "a uuid (a JSON string)");
+text_value!(Id, "an id (a JSON string)");
+text_value!(Code, "a code (a JSON string)");
+text_value!(Markdown, "a markdown (a JSON string)");
+text_value!(Base64Binary, "a base64Binary (a JSON string)");
+text_value!(Xhtml, "an xhtml (a JSON string)");
+
+/// Writes a value's `Display` text as a JSON string. Only for types whose
+/// text never needs escaping (dates and times: digits, `-`, `:`, `+`, `.`,
+/// `T`, `Z`).
+struct QuotedDisplay<'a>(&'a mut Writer);
+
+impl fmt::Write for QuotedDisplay<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.raw(s);
+        Ok(())
+    }
+}
+
+macro_rules! temporal_value {
+    ($name:ty, $expected:literal) => {
+        impl JsonValue for $name {
+            fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+                let start = reader.offset();
+                let text = reader.string($expected)?;
+                <$name>::from_str(&text).map_err(|e| {
+                    reader.rewind(start);
+                    reader.data_error(e.to_string())
+                })
+            }
+
+            fn write_json(&self, writer: &mut Writer) {
+                writer.raw("\"");
+                // Writing into a Vec cannot fail.
+                let _ = write!(QuotedDisplay(writer), "{self}");
+                writer.raw("\"");
+            }
+        }
+    };
+}
+
+temporal_value!(Date, "a date (a JSON string)");
+temporal_value!(DateTime, "a dateTime (a JSON string)");
+temporal_value!(Instant, "an instant (a JSON string)");
+temporal_value!(Time, "a time (a JSON string)");

@@ -1,0 +1,204 @@
+//! A compact JSON writer into a byte buffer, driven by the generated code.
+
+/// Writes compact JSON. Objects and arrays track whether a comma is due, so
+/// callers only open, write entries and close.
+#[derive(Debug, Default)]
+pub struct Writer {
+    out: Vec<u8>,
+    /// Whether the next entry or item of the innermost container is its
+    /// first; one flag per open container.
+    first: Vec<bool>,
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+impl Writer {
+    /// A writer appending to `out`.
+    pub fn new(out: Vec<u8>) -> Self {
+        Writer { out, first: Vec::with_capacity(16) }
+    }
+
+    /// The bytes written.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.out
+    }
+
+    #[inline]
+    fn separator(&mut self) {
+        if let Some(first) = self.first.last_mut() {
+            if *first {
+                *first = false;
+            } else {
+                self.out.push(b',');
+            }
+        }
+    }
+
+    /// Opens an object as the next value.
+    #[inline]
+    pub fn begin_object(&mut self) {
+        self.out.push(b'{');
+        self.first.push(true);
+    }
+
+    /// Closes the innermost object.
+    #[inline]
+    pub fn end_object(&mut self) {
+        self.first.pop();
+        self.out.push(b'}');
+    }
+
+    /// Opens an array as the next value.
+    #[inline]
+    pub fn begin_array(&mut self) {
+        self.out.push(b'[');
+        self.first.push(true);
+    }
+
+    /// Closes the innermost array.
+    #[inline]
+    pub fn end_array(&mut self) {
+        self.first.pop();
+        self.out.push(b']');
+    }
+
+    /// Writes a key and its colon; the value follows.
+    #[inline]
+    pub fn key(&mut self, key: &str) {
+        self.separator();
+        self.escaped(key);
+        self.out.push(b':');
+    }
+
+    /// Starts the next array item; the value follows.
+    #[inline]
+    pub fn item(&mut self) {
+        self.separator();
+    }
+
+    /// Writes a string value.
+    #[inline]
+    pub fn string(&mut self, value: &str) {
+        self.escaped(value);
+    }
+
+    /// Writes JSON text that is known to be valid (a number's digits).
+    #[inline]
+    pub fn raw(&mut self, text: &str) {
+        self.out.extend_from_slice(text.as_bytes());
+    }
+
+    /// Writes `true` or `false`.
+    #[inline]
+    pub fn boolean(&mut self, value: bool) {
+        self.out.extend_from_slice(if value { b"true" } else { b"false" });
+    }
+
+    /// Writes `null`.
+    #[inline]
+    pub fn null(&mut self) {
+        self.out.extend_from_slice(b"null");
+    }
+
+    /// Writes an integer.
+    #[inline]
+    pub fn integer(&mut self, value: i64) {
+        let mut buffer = itoa_buffer(value);
+        self.out.extend_from_slice(buffer.as_bytes_mut());
+    }
+
+    fn escaped(&mut self, value: &str) {
+        self.out.reserve(value.len() + 2);
+        self.out.push(b'"');
+        let bytes = value.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escape: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => {
+                    self.out.extend_from_slice(&bytes[start..i]);
+                    self.out.extend_from_slice(b"\\u00");
+                    self.out.push(HEX[usize::from(b >> 4)]);
+                    self.out.push(HEX[usize::from(b & 0xf)]);
+                    start = i + 1;
+                    continue;
+                }
+                _ => continue,
+            };
+            self.out.extend_from_slice(&bytes[start..i]);
+            self.out.extend_from_slice(escape);
+            start = i + 1;
+        }
+        self.out.extend_from_slice(&bytes[start..]);
+        self.out.push(b'"');
+    }
+}
+
+/// Formats an integer without allocating.
+struct IntBuffer {
+    bytes: [u8; 20],
+    start: usize,
+}
+
+impl IntBuffer {
+    fn as_bytes_mut(&mut self) -> &[u8] {
+        &self.bytes[self.start..]
+    }
+}
+
+fn itoa_buffer(value: i64) -> IntBuffer {
+    let mut bytes = [0u8; 20];
+    let mut i = bytes.len();
+    let negative = value < 0;
+    let mut magnitude = value.unsigned_abs();
+    loop {
+        i -= 1;
+        bytes[i] = b'0' + (magnitude % 10) as u8;
+        magnitude /= 10;
+        if magnitude == 0 {
+            break;
+        }
+    }
+    if negative {
+        i -= 1;
+        bytes[i] = b'-';
+    }
+    IntBuffer { bytes, start: i }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Writer;
+
+    #[test]
+    fn writes_nested_values_with_commas() {
+        let mut w = Writer::new(Vec::new());
+        w.begin_object();
+        w.key("a");
+        w.begin_array();
+        w.item();
+        w.integer(-42);
+        w.item();
+        w.string("q\"\u{1}\n");
+        w.item();
+        w.null();
+        w.end_array();
+        w.key("b");
+        w.boolean(true);
+        w.end_object();
+        assert_eq!(String::from_utf8(w.into_bytes()).unwrap(), r#"{"a":[-42,"q\"\u0001\n",null],"b":true}"#);
+    }
+
+    #[test]
+    fn integer_extremes() {
+        let mut w = Writer::new(Vec::new());
+        w.integer(i64::MIN);
+        assert_eq!(String::from_utf8(w.into_bytes()).unwrap(), i64::MIN.to_string());
+    }
+}

@@ -1,0 +1,130 @@
+//! Malformed FHIR JSON and the exact error each input gives: the element
+//! path, what was wrong, and the position.
+
+use fhir_payer::json::{self, Category};
+
+/// (input, expected `Display` of the error)
+const CASES: &[(&str, &str)] = &[
+    // Not JSON at all.
+    ("", "expected a resource (a JSON object with a resourceType), found the end of the input at line 1 column 1"),
+    ("{\"resourceType\":\"Patient\",}", "Patient: expected a key in double quotes at line 1 column 27"),
+    ("{\"resourceType\":\"Patient\"} x", "trailing characters after the JSON value at line 1 column 28"),
+    // resourceType problems.
+    ("{}", "missing resourceType at line 1 column 3"),
+    ("{\"id\":\"a\"}", "missing resourceType at line 1 column 7"),
+    ("{\"resourceType\":\"Patiant\"}", "resourceType: unknown resourceType `Patiant` at line 1 column 26"),
+    ("{\"resourceType\":7}", "resourceType: expected the resource type name (a JSON string), found a number at line 1 column 17"),
+    ("[]", "expected a resource (a JSON object with a resourceType), found an array at line 1 column 1"),
+    // Unknown and duplicate elements.
+    ("{\"resourceType\":\"Patient\",\"nmae\":[]}", "Patient.nmae: unknown element `nmae` at line 1 column 34"),
+    (
+        "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"A\",\"famliy\":\"B\"}]}",
+        "Patient.name[0].famliy: unknown element `famliy` at line 1 column 58",
+    ),
+    ("{\"resourceType\":\"Patient\",\"id\":\"a\",\"id\":\"b\"}", "Patient.id: duplicate element `id` at line 1 column 41"),
+    // Wrong JSON types.
+    (
+        "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",5]}]}",
+        "Patient.name[0].given[1]: expected a string, found a number at line 1 column 49",
+    ),
+    ("{\"resourceType\":\"Patient\",\"active\":\"yes\"}", "Patient.active: expected a boolean, found a string at line 1 column 36"),
+    (
+        "{\"resourceType\":\"Patient\",\"contact\":{\"gender\":\"male\"}}",
+        "Patient.contact: expected an array, found an object at line 1 column 37",
+    ),
+    // More repeats than the maximum: an array where one value is allowed.
+    (
+        "{\"resourceType\":\"Patient\",\"gender\":[\"male\",\"female\"]}",
+        "Patient.gender: expected a code (a JSON string), found an array at line 1 column 36",
+    ),
+    (
+        "{\"resourceType\":\"Patient\",\"maritalStatus\":[{\"text\":\"x\"}]}",
+        "Patient.maritalStatus: expected an object (CodeableConcept), found an array at line 1 column 43",
+    ),
+    // Invalid primitive text.
+    (
+        "{\"resourceType\":\"Patient\",\"birthDate\":\"2024-02-30\"}",
+        "Patient.birthDate: invalid date `2024-02-30`: day must be 01 to 29 in 2024-02 at line 1 column 39",
+    ),
+    (
+        "{\"resourceType\":\"Patient\",\"gender\":\"M\"}",
+        "Patient.gender: invalid code `M` for value set http://hl7.org/fhir/ValueSet/administrative-gender: expected one of male, female, other, unknown at line 1 column 36",
+    ),
+    (
+        "{\"resourceType\":\"Patient\",\"multipleBirthInteger\":1.0}",
+        "Patient.multipleBirthInteger: invalid integer `1.0`: expected a whole number without fraction or exponent at line 1 column 50",
+    ),
+    ("{\"resourceType\":\"Patient\",\"id\":\"a b\"}", "Patient.id: invalid id `a b`: contains ` `; only A-Z, a-z, 0-9, `-` and `.` are allowed at line 1 column 32"),
+    (
+        "{\"resourceType\":\"Observation\",\"valueQuantity\":{\"value\":\"5\"}}",
+        "Observation.valueQuantity.value: expected a decimal (a JSON number), found a string at line 1 column 56",
+    ),
+    // Choice elements.
+    (
+        "{\"resourceType\":\"Observation\",\"valueString\":\"a\",\"valueBoolean\":true}",
+        "Observation.valueBoolean: `valueString` and `valueBoolean` are both present, but `value[x]` takes one type at line 1 column 64",
+    ),
+    // Primitive extension arrays must pair up with the values.
+    (
+        "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",\"B\"],\"_given\":[null]}]}",
+        "Patient.name[0].given: `given` has 2 items but `_given` has 1; they must pair up by position at line 1 column 70",
+    ),
+    // Nested resources name their type.
+    (
+        "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"birthDate\":\"1970-13\"}}]}",
+        "Bundle.entry[0].resource.ofType(Patient).birthDate: invalid date `1970-13`: month must be 01 to 12 at line 1 column 105",
+    ),
+];
+
+#[test]
+fn malformed_inputs_give_exact_messages() {
+    let mut mismatches = Vec::new();
+    for (input, expected) in CASES {
+        match json::from_slice(input.as_bytes()) {
+            Ok(resource) => mismatches.push(format!("{input}\n  parsed as {resource:?}")),
+            Err(error) if error.to_string() != *expected => {
+                mismatches.push(format!("{input}\n  expected: {expected}\n  actual:   {error}"))
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn error_parts_are_exposed() {
+    let error = json::from_str("{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",5]}]}").unwrap_err();
+    assert_eq!(error.path(), "Patient.name[0].given[1]");
+    assert_eq!(error.message(), "expected a string, found a number");
+    assert_eq!(error.category(), Category::Data);
+    assert_eq!(error.line(), 1);
+    assert_eq!(error.column(), 49);
+}
+
+#[test]
+fn syntax_errors_are_categorised() {
+    let error = json::from_str("{\"resourceType\":\"Patient\";}").unwrap_err();
+    assert_eq!(error.category(), Category::Syntax);
+    let error = json::from_str("{\"resourceType\":\"Patient\"").unwrap_err();
+    assert_eq!(error.category(), Category::Eof);
+    let error = json::from_str("{\"resourceType\":\"Pat").unwrap_err();
+    assert_eq!(error.category(), Category::Eof);
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let mut text = String::from("{\"resourceType\":\"Patient\",\"extension\":[");
+    for _ in 0..200 {
+        text.push_str("{\"url\":\"http://x\",\"extension\":[");
+    }
+    text.push_str(&"]}".repeat(200));
+    text.push_str("]}");
+    let error = json::from_str(&text).unwrap_err();
+    assert_eq!(error.message(), "nesting deeper than 128 levels");
+}
+
+#[test]
+fn serde_entry_points_report_the_path() {
+    let error = serde_json::from_str::<fhir_payer::r4::Resource>("{\"resourceType\":\"Patient\",\"active\":1}").unwrap_err();
+    assert!(error.to_string().starts_with("Patient.active: expected a boolean, found a number"), "{error}");
+}

@@ -1,0 +1,125 @@
+//! Exact round trips of the JSON details that FHIR cares about: primitive
+//! extensions with nulls in arrays, decimal text, partial dates, choice
+//! elements and key order.
+
+use fhir_payer::json;
+use fhir_payer::primitives::{Date, DatePrecision, Primitive};
+use fhir_payer::r4::{AdministrativeGender, Patient, Resource};
+
+fn round_trip(text: &str) -> String {
+    let resource = json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    json::to_string(&resource).unwrap()
+}
+
+#[test]
+fn primitive_array_extensions_keep_their_positions() {
+    let text = r#"{"resourceType":"Patient","name":[{"given":["Ann",null,"Lee"],"_given":[null,{"extension":[{"url":"http://example.org/absent","valueCode":"unknown"}]},{"id":"g3"}]}]}"#;
+    assert_eq!(round_trip(text), text);
+
+    let Resource::Patient(patient) = json::from_str(text).unwrap() else { panic!("not a Patient") };
+    let given = &patient.name[0].given;
+    assert_eq!(given.len(), 3);
+    assert_eq!(given[0].value.as_deref(), Some("Ann"));
+    assert_eq!(given[1].value, None);
+    assert_eq!(given[1].extension.len(), 1);
+    assert_eq!(given[2].id.as_deref(), Some("g3"));
+}
+
+#[test]
+fn extension_only_array_is_written_alone() {
+    let text = r#"{"resourceType":"Patient","name":[{"_given":[{"id":"a"},{"id":"b"}]}]}"#;
+    assert_eq!(round_trip(text), text);
+}
+
+#[test]
+fn single_primitive_with_only_an_extension() {
+    let text = r#"{"resourceType":"Patient","_birthDate":{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason","valueCode":"unknown"}]}}"#;
+    assert_eq!(round_trip(text), text);
+}
+
+#[test]
+fn decimals_keep_their_text() {
+    for value in ["1.50", "0.0000", "-0.5", "1e3", "1E-3", "100", "12345678901234567890.123456789"] {
+        let text = format!(r#"{{"resourceType":"Observation","status":"final","code":{{"text":"x"}},"valueQuantity":{{"value":{value}}}}}"#);
+        assert_eq!(round_trip(&text), text, "decimal {value}");
+    }
+}
+
+#[test]
+fn partial_dates_keep_their_precision() {
+    let text = r#"{"resourceType":"Patient","birthDate":"1970-03"}"#;
+    assert_eq!(round_trip(text), text);
+    let Resource::Patient(patient) = json::from_str(text).unwrap() else { panic!("not a Patient") };
+    let birth_date = patient.birth_date.as_ref().and_then(Primitive::value).unwrap();
+    assert_eq!(birth_date.precision(), DatePrecision::Month);
+}
+
+#[test]
+fn date_time_zones_and_fractions_are_kept() {
+    for value in ["2024-01-02T03:04:05Z", "2024-01-02T03:04:05+00:00", "2024-01-02T03:04:05.000-05:00", "2024"] {
+        let text = format!(r#"{{"resourceType":"Observation","status":"final","code":{{"text":"x"}},"effectiveDateTime":"{value}"}}"#);
+        assert_eq!(round_trip(&text), text, "dateTime {value}");
+    }
+}
+
+#[test]
+fn choice_primitive_extension_round_trips() {
+    let text = r#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueString":"a","_valueString":{"id":"v"}}"#;
+    assert_eq!(round_trip(text), text);
+    let only_extension = r#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"_valueString":{"id":"v"}}"#;
+    assert_eq!(round_trip(only_extension), only_extension);
+}
+
+#[test]
+fn output_follows_definition_order_with_resource_type_first() {
+    let text = r#"{"gender":"female","id":"p","resourceType":"Patient","active":true}"#;
+    assert_eq!(round_trip(text), r#"{"resourceType":"Patient","id":"p","active":true,"gender":"female"}"#);
+}
+
+#[test]
+fn empty_arrays_are_left_out() {
+    let text = r#"{"resourceType":"Patient","name":[]}"#;
+    assert_eq!(round_trip(text), r#"{"resourceType":"Patient"}"#);
+}
+
+#[test]
+fn typed_values_are_reachable() {
+    let text = r#"{"resourceType":"Patient","gender":"other","birthDate":"2001-02-03"}"#;
+    let Resource::Patient(patient) = json::from_str(text).unwrap() else { panic!("not a Patient") };
+    assert_eq!(patient.gender.as_ref().and_then(|g| g.value), Some(AdministrativeGender::Other));
+    let date: &Date = patient.birth_date.as_ref().and_then(|d| d.value.as_ref()).unwrap();
+    assert_eq!(date.to_naive_date(), chrono::NaiveDate::from_ymd_opt(2001, 2, 3));
+}
+
+#[test]
+fn serde_json_entry_points_agree() {
+    let text = r#"{"resourceType":"Patient","id":"p","birthDate":"1970","deceasedBoolean":false}"#;
+    let via_serde: Resource = serde_json::from_str(text).unwrap();
+    let via_library = json::from_str(text).unwrap();
+    assert_eq!(via_serde, via_library);
+    assert_eq!(serde_json::to_string(&via_serde).unwrap(), text);
+
+    let patient: Patient = serde_json::from_str(text).unwrap();
+    assert_eq!(patient.id.as_ref().map(|id| id.as_str()), Some("p"));
+}
+
+#[test]
+fn building_a_resource_in_code() {
+    let patient = Patient {
+        id: Some("example".parse().unwrap()),
+        gender: Some(Primitive::new(AdministrativeGender::Female)),
+        birth_date: Some(Primitive::new("1990-06".parse().unwrap())),
+        ..Patient::default()
+    };
+    let text = json::to_string(&Resource::from(patient)).unwrap();
+    assert_eq!(text, r#"{"resourceType":"Patient","id":"example","gender":"female","birthDate":"1990-06"}"#);
+}
+
+#[test]
+fn pretty_output_parses_back() {
+    let text = r#"{"resourceType":"Patient","id":"p","name":[{"given":["A","B"]}]}"#;
+    let resource = json::from_str(text).unwrap();
+    let pretty = json::to_vec_pretty(&resource).unwrap();
+    assert!(String::from_utf8_lossy(&pretty).contains("\n  \"id\": \"p\""));
+    assert_eq!(json::from_slice(&pretty).unwrap(), resource);
+}
