@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod json;
 pub mod primitives;
 pub mod r4;

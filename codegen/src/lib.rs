@@ -10,8 +10,10 @@
 //! core definitions.
 
 pub mod definitions;
+mod emit_extract;
 mod emit_search;
 mod emit_types;
+mod fhirpath;
 pub mod model;
 mod names;
 pub mod package;
@@ -219,6 +221,7 @@ impl CoreGenerator {
         let mut source = header;
         source.push_str(&emit_types::emit(&space, &package.version));
         source.push_str(&emit_search::emit(&defs, &space));
+        source.push_str(&emit_extract::emit(&defs, &space));
         write_if_changed(out, &source)
     }
 }
