@@ -1,7 +1,7 @@
 //! The fuzz target's property, run over inputs made by mutating official
 //! examples: anything that parses writes back and parses again to the same
-//! value, and no input panics. A small deterministic generator stands in for
-//! the fuzzer so the property is checked on every test run.
+//! value, and no input panics. A small deterministic generator replaces the
+//! fuzzer here, so the property is checked on every test run.
 
 use std::io::Read;
 use std::path::PathBuf;

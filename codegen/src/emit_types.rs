@@ -11,7 +11,7 @@ pub fn emit(space: &TypeSpace, fhir_version: &str) -> String {
     let rt = quote!(crate::json::__private);
     let mut items = TokenStream::new();
 
-    let version_doc = format!("The FHIR version these types were generated from.");
+    let version_doc = "The FHIR version these types were generated from.";
     items.extend(quote! {
         #[doc = #version_doc]
         pub const FHIR_VERSION: &str = #fhir_version;
@@ -337,7 +337,7 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
             }
         }
     }
-    let element_stem = format!("{stem}");
+    let element_stem = stem;
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
@@ -346,7 +346,7 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
         }
 
         impl #name {
-            /// The JSON key of this variant.
+            /// Returns the JSON key of this variant.
             pub fn json_key(&self) -> &'static str {
                 match self { #( #key_arms )* }
             }
@@ -445,7 +445,7 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
             /// Every code of the value set, in definition order.
             pub const ALL: &'static [#name] = &[ #( #all )* ];
 
-            /// The code as FHIR spells it.
+            /// Returns the code as FHIR spells it.
             pub fn as_str(self) -> &'static str {
                 match self { #( #as_str )* }
             }
@@ -458,12 +458,12 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
                 }
             }
 
-            /// The code system that defines the code.
+            /// Returns the code system that defines the code.
             pub fn system(self) -> &'static str {
                 match self { #( #system )* }
             }
 
-            /// The display text of the code, when the definitions give one.
+            /// Returns the display text of the code, when the definitions give one.
             pub fn display(self) -> ::std::option::Option<&'static str> {
                 match self { #( #display )* }
             }
@@ -538,7 +538,7 @@ fn emit_resource_enum(space: &TypeSpace, rt: &TokenStream) -> TokenStream {
             /// Every resource type, in alphabetical order.
             pub const ALL: &'static [ResourceType] = &[ #( ResourceType::#names, )* ];
 
-            /// The type name as FHIR spells it (`ExplanationOfBenefit`).
+            /// Returns the type name as FHIR spells it (`ExplanationOfBenefit`).
             pub fn as_str(self) -> &'static str {
                 match self { #( ResourceType::#names => #strs, )* }
             }
@@ -562,12 +562,12 @@ fn emit_resource_enum(space: &TypeSpace, rt: &TokenStream) -> TokenStream {
         }
 
         impl Resource {
-            /// The type of the resource.
+            /// Returns the type of the resource.
             pub fn resource_type(&self) -> ResourceType {
                 match self { #( Resource::#names(_) => ResourceType::#names, )* }
             }
 
-            /// The logical id (`Resource.id`).
+            /// Returns the logical id (`Resource.id`).
             pub fn id(&self) -> ::std::option::Option<&crate::primitives::Id> {
                 match self { #( Resource::#names(r) => r.id.as_ref(), )* }
             }
@@ -577,12 +577,12 @@ fn emit_resource_enum(space: &TypeSpace, rt: &TokenStream) -> TokenStream {
                 match self { #( Resource::#names(r) => r.id = id, )* }
             }
 
-            /// The metadata (`Resource.meta`).
+            /// Returns the metadata (`Resource.meta`).
             pub fn meta(&self) -> ::std::option::Option<&crate::r4::Meta> {
                 match self { #( Resource::#names(r) => r.meta.as_ref(), )* }
             }
 
-            /// The metadata (`Resource.meta`), for changing.
+            /// Returns the metadata (`Resource.meta`) for changing.
             pub fn meta_mut(&mut self) -> &mut ::std::option::Option<crate::r4::Meta> {
                 match self { #( Resource::#names(r) => &mut r.meta, )* }
             }

@@ -36,7 +36,7 @@ pub trait Object: Sized {
     const PATH: &'static str;
     /// The resource type, for resources.
     const RESOURCE_TYPE: Option<&'static str>;
-    /// What the reader expected, for messages (`an object (Patient.contact)`).
+    /// The expected value named in messages (`an object (Patient.contact)`).
     const EXPECTED: &'static str;
 
     /// Reads the fields of an object whose `{` has been read, through the
@@ -79,7 +79,7 @@ fn duplicate(reader: &Reader<'_>, key: &'static str) -> ReadError {
     reader.data_error(format!("duplicate element `{key}`")).at(Segment::Element(key))
 }
 
-/// The error for a key that the struct does not define.
+/// Builds the error for a key that the struct does not define.
 #[cold]
 pub fn unknown_element(reader: &Reader<'_>, key: &str) -> ReadError {
     reader.data_error(format!("unknown element `{key}`")).at(Segment::Unknown(key.to_owned()))
@@ -134,7 +134,7 @@ impl ElementPart {
         primitive.extension = self.extension;
     }
 
-    /// A primitive with no value, carrying this id and these extensions.
+    /// Turns the part into a primitive with no value, carrying this id and these extensions.
     pub fn into_primitive<T>(self) -> Primitive<T> {
         Primitive { value: None, id: self.id, extension: self.extension }
     }
@@ -158,7 +158,7 @@ impl ElementPart {
 pub struct SingleSlot<T>(Option<T>);
 
 impl<T: FromJson> SingleSlot<T> {
-    /// An empty slot.
+    /// Creates an empty slot.
     pub fn new() -> Self {
         SingleSlot(None)
     }
@@ -177,7 +177,7 @@ impl<T: FromJson> SingleSlot<T> {
         Ok(())
     }
 
-    /// The value read, if any.
+    /// Returns the value read, if any.
     pub fn finish(self) -> Option<T> {
         self.0
     }
@@ -193,7 +193,7 @@ impl<T: FromJson> Default for SingleSlot<T> {
 pub struct ListSlot<T>(Option<Vec<T>>);
 
 impl<T: FromJson> ListSlot<T> {
-    /// An empty slot.
+    /// Creates an empty slot.
     pub fn new() -> Self {
         ListSlot(None)
     }
@@ -218,7 +218,7 @@ impl<T: FromJson> ListSlot<T> {
         Ok(())
     }
 
-    /// The items read.
+    /// Returns the items read.
     pub fn finish(self) -> Vec<T> {
         self.0.unwrap_or_default()
     }
@@ -234,7 +234,7 @@ impl<T: FromJson> Default for ListSlot<T> {
 pub struct BareSlot<T>(Option<T>);
 
 impl<T: JsonValue> BareSlot<T> {
-    /// An empty slot.
+    /// Creates an empty slot.
     pub fn new() -> Self {
         BareSlot(None)
     }
@@ -253,7 +253,7 @@ impl<T: JsonValue> BareSlot<T> {
         Ok(())
     }
 
-    /// The value read, if any.
+    /// Returns the value read, if any.
     pub fn finish(self) -> Option<T> {
         self.0
     }
@@ -272,7 +272,7 @@ pub struct PrimitiveSlot<T> {
 }
 
 impl<T: JsonValue> PrimitiveSlot<T> {
-    /// An empty slot.
+    /// Creates an empty slot.
     pub fn new() -> Self {
         PrimitiveSlot { value: None, element: None }
     }
@@ -305,7 +305,7 @@ impl<T: JsonValue> PrimitiveSlot<T> {
         Ok(())
     }
 
-    /// The primitive, if either part was present.
+    /// Returns the primitive, if either part was present.
     ///
     /// # Errors
     ///
@@ -335,7 +335,7 @@ pub struct PrimitiveListSlot<T> {
 }
 
 impl<T: JsonValue> PrimitiveListSlot<T> {
-    /// An empty slot.
+    /// Creates an empty slot.
     pub fn new() -> Self {
         PrimitiveListSlot { values: None, elements: None }
     }
@@ -456,10 +456,10 @@ pub trait Choice: Sized {
     /// Gives the value back when `key` is not its variant's key.
     fn attach(self, key: &str, element: ElementPart) -> Result<Self, Self>;
 
-    /// A primitive variant with no value, from `_key` alone.
+    /// Builds a primitive variant with no value, from `_key` alone.
     fn from_element(key: &str, element: ElementPart) -> Option<Self>;
 
-    /// The JSON key of the current variant.
+    /// Returns the JSON key of the current variant.
     fn json_key(&self) -> &'static str;
 
     /// Writes the current variant as one or two entries.
@@ -474,7 +474,7 @@ pub struct ChoiceSlot<E> {
 }
 
 impl<E: Choice> ChoiceSlot<E> {
-    /// An empty slot.
+    /// Creates an empty slot.
     pub fn new() -> Self {
         ChoiceSlot { value: None, pending: None }
     }
@@ -547,7 +547,7 @@ impl<E: Choice> ChoiceSlot<E> {
         Ok(())
     }
 
-    /// The choice value, if any key of it was present.
+    /// Returns the choice value, if any key of it was present.
     ///
     /// # Errors
     ///

@@ -97,6 +97,20 @@ impl ReadError {
     }
 }
 
+/// The bytes that end the fast scan of a string: the closing quote, a
+/// backslash, and the control characters that JSON forbids unescaped.
+static STRING_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
 /// The JSON type found where another was expected, for messages.
 fn describe(byte: Option<u8>) -> &'static str {
     match byte {
@@ -315,8 +329,12 @@ impl<'a> Reader<'a> {
     /// Reads a string starting at the opening quote at `pos`.
     fn string_body(&mut self) -> Result<Cow<'a, str>, ReadError> {
         let start = self.pos + 1;
-        let mut i = start;
-        // Fast path: no escapes.
+        // Fast path: no escapes. Jump to the first byte that ends the string
+        // or needs attention.
+        let mut i = match self.bytes.get(start..).and_then(|rest| rest.iter().position(|&b| STRING_SPECIAL[usize::from(b)])) {
+            Some(offset) => start + offset,
+            None => self.bytes.len(),
+        };
         loop {
             match self.bytes.get(i) {
                 Some(b'"') => {

@@ -1,6 +1,11 @@
 //! Reading and writing the value part of each FHIR primitive type.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
+
+/// Strings up to this many bytes cannot exceed FHIR's limit of 1,048,576
+/// characters, because a character takes at least one byte.
+const STRING_MAX_BYTES_UNCHECKED: usize = 1_048_576;
 use std::str::FromStr;
 
 use super::reader::{ReadError, Reader};
@@ -93,9 +98,18 @@ impl JsonValue for String {
     fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
         let start = reader.offset();
         let text = reader.string("a string")?;
-        if let Err(e) = validate_string(&text) {
-            reader.rewind(start);
-            return Err(reader.data_error(e.to_string()));
+        // Unescaped JSON strings cannot hold control characters, so only
+        // strings with escapes need the full check; the rest need only the
+        // length rules.
+        let valid = match &text {
+            Cow::Borrowed(borrowed) => !borrowed.is_empty() && borrowed.len() <= STRING_MAX_BYTES_UNCHECKED,
+            Cow::Owned(_) => false,
+        };
+        if !valid {
+            if let Err(e) = validate_string(&text) {
+                reader.rewind(start);
+                return Err(reader.data_error(e.to_string()));
+            }
         }
         Ok(text.into_owned())
     }

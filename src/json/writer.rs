@@ -62,12 +62,14 @@ impl Writer {
         self.out.push(b']');
     }
 
-    /// Writes a key and its colon; the value follows.
+    /// Writes a key and its colon; the value follows. Keys are FHIR
+    /// element names (letters, digits, `_`), which never need escaping.
     #[inline]
     pub fn key(&mut self, key: &str) {
         self.separator();
-        self.escaped(key);
-        self.out.push(b':');
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
     }
 
     /// Starts the next array item; the value follows.
@@ -112,33 +114,46 @@ impl Writer {
         self.out.push(b'"');
         let bytes = value.as_bytes();
         let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let escape: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                0..=0x1f => {
-                    self.out.extend_from_slice(&bytes[start..i]);
+        while let Some(offset) = bytes[start..].iter().position(|&b| ESCAPE[usize::from(b)] != 0) {
+            let at = start + offset;
+            self.out.extend_from_slice(&bytes[start..at]);
+            let byte = bytes[at];
+            match ESCAPE[usize::from(byte)] {
+                b'u' => {
                     self.out.extend_from_slice(b"\\u00");
-                    self.out.push(HEX[usize::from(b >> 4)]);
-                    self.out.push(HEX[usize::from(b & 0xf)]);
-                    start = i + 1;
-                    continue;
+                    self.out.push(HEX[usize::from(byte >> 4)]);
+                    self.out.push(HEX[usize::from(byte & 0xf)]);
                 }
-                _ => continue,
-            };
-            self.out.extend_from_slice(&bytes[start..i]);
-            self.out.extend_from_slice(escape);
-            start = i + 1;
+                short => {
+                    self.out.push(b'\\');
+                    self.out.push(short);
+                }
+            }
+            start = at + 1;
         }
         self.out.extend_from_slice(&bytes[start..]);
         self.out.push(b'"');
     }
 }
+
+/// For each byte, 0 when it is written as it is, `u` for a `\u00XX`
+/// escape, or the letter of its short escape (`n` for `\n`).
+static ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = b'u';
+        byte += 1;
+    }
+    table[0x08] = b'b';
+    table[0x0c] = b'f';
+    table[b'\n' as usize] = b'n';
+    table[b'\r' as usize] = b'r';
+    table[b'\t' as usize] = b't';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
 
 /// Formats an integer without allocating.
 struct IntBuffer {
