@@ -28,6 +28,7 @@ pub mod de;
 pub mod ndjson;
 mod pretty;
 mod reader;
+mod scan;
 #[doc(hidden)]
 pub mod ser;
 mod value;

@@ -331,7 +331,7 @@ impl<'a> Reader<'a> {
         let start = self.pos + 1;
         // Fast path: no escapes. Jump to the first byte that ends the string
         // or needs attention.
-        let mut i = match self.bytes.get(start..).and_then(|rest| rest.iter().position(|&b| STRING_SPECIAL[usize::from(b)])) {
+        let mut i = match self.bytes.get(start..).and_then(|rest| super::scan::find_special(rest, &STRING_SPECIAL)) {
             Some(offset) => start + offset,
             None => self.bytes.len(),
         };

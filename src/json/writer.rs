@@ -114,7 +114,7 @@ impl Writer {
         self.out.push(b'"');
         let bytes = value.as_bytes();
         let mut start = 0;
-        while let Some(offset) = bytes[start..].iter().position(|&b| ESCAPE[usize::from(b)] != 0) {
+        while let Some(offset) = super::scan::find_special(&bytes[start..], &NEEDS_ESCAPE) {
             let at = start + offset;
             self.out.extend_from_slice(&bytes[start..at]);
             let byte = bytes[at];
@@ -135,6 +135,17 @@ impl Writer {
         self.out.push(b'"');
     }
 }
+
+/// `true` for the bytes that [`ESCAPE`] escapes.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = ESCAPE[byte] != 0;
+        byte += 1;
+    }
+    table
+};
 
 /// For each byte, 0 when it is written as it is, `u` for a `\u00XX`
 /// escape, or the letter of its short escape (`n` for `\n`).
