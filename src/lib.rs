@@ -7,3 +7,4 @@ pub mod json;
 pub mod primitives;
 pub mod r4;
 pub mod search;
+pub mod smart;

@@ -338,6 +338,26 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
         }
     }
     let element_stem = stem;
+    let attach_body = if attach_arms.is_empty() {
+        quote! { let _ = (key, element); ::std::result::Result::Err(self) }
+    } else {
+        quote! {
+            match (self, key) {
+                #( #attach_arms )*
+                (other, _) => ::std::result::Result::Err(other),
+            }
+        }
+    };
+    let from_element_body = if from_element_arms.is_empty() {
+        quote! { let _ = (key, element); ::std::option::Option::None }
+    } else {
+        quote! {
+            match key {
+                #( #from_element_arms )*
+                _ => ::std::option::Option::None,
+            }
+        }
+    };
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
@@ -367,20 +387,12 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
                 ::std::result::Result::Ok(true)
             }
 
-            #[allow(unreachable_code, unused_variables, reason = "choices without primitive variants have no element parts")]
             fn attach(self, key: &str, element: #rt::de::ElementPart) -> ::std::result::Result<Self, Self> {
-                match (self, key) {
-                    #( #attach_arms )*
-                    (other, _) => ::std::result::Result::Err(other),
-                }
+                #attach_body
             }
 
-            #[allow(unused_variables, reason = "choices without primitive variants have no element parts")]
             fn from_element(key: &str, element: #rt::de::ElementPart) -> ::std::option::Option<Self> {
-                match key {
-                    #( #from_element_arms )*
-                    _ => ::std::option::Option::None,
-                }
+                #from_element_body
             }
 
             fn json_key(&self) -> &'static str {

@@ -557,6 +557,26 @@ impl<'a> Reader<'a> {
     }
 }
 
+impl Clone for Reader<'_> {
+    fn clone(&self) -> Self {
+        Reader { bytes: self.bytes, pos: self.pos, depth: self.depth, first: self.first }
+    }
+}
+
+impl Reader<'_> {
+    /// Marks the current object as just opened again, after a rewind to
+    /// the position right after its `{`.
+    pub(crate) fn restart_object(&mut self) {
+        self.first = true;
+    }
+
+    /// Leaves one level of nesting, after a rewind to before the `{` of the
+    /// current object.
+    pub(crate) fn unwind_one(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,25 +631,5 @@ mod tests {
     #[test]
     fn line_and_column() {
         assert_eq!(Reader::line_column(b"ab\ncd", 4), (2, 2));
-    }
-}
-
-impl Clone for Reader<'_> {
-    fn clone(&self) -> Self {
-        Reader { bytes: self.bytes, pos: self.pos, depth: self.depth, first: self.first }
-    }
-}
-
-impl Reader<'_> {
-    /// Marks the current object as just opened again, after a rewind to
-    /// the position right after its `{`.
-    pub(crate) fn restart_object(&mut self) {
-        self.first = true;
-    }
-
-    /// Leaves one level of nesting, after a rewind to before the `{` of the
-    /// current object.
-    pub(crate) fn unwind_one(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
     }
 }

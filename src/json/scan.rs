@@ -46,9 +46,7 @@ mod tests {
 
     fn table() -> [bool; 256] {
         let mut table = [false; 256];
-        for byte in 0..0x20 {
-            table[byte] = true;
-        }
+        table[..0x20].fill(true);
         table[usize::from(b'"')] = true;
         table[usize::from(b'\\')] = true;
         table
