@@ -16,4 +16,26 @@ fn main() {
         eprintln!("error: {error}");
         std::process::exit(1);
     }
+
+    // One implementation guide per enabled IG feature; the module names are
+    // documented in `src/profiles/mod.rs`.
+    let mut profiles = fhir_payer_codegen::ProfileGenerator::new(&definitions);
+    let guides = [
+        ("CARGO_FEATURE_PLAN_NET", "plan_net", "hl7.fhir.us.davinci-pdex-plan-net", "1.2.0"),
+        ("CARGO_FEATURE_CARIN_BB", "carin_bb", "hl7.fhir.us.carin-bb", "2.0.0"),
+        ("CARGO_FEATURE_US_CORE", "us_core", "hl7.fhir.us.core", "6.1.0"),
+        ("CARGO_FEATURE_PDEX", "pdex", "hl7.fhir.us.davinci-pdex", "2.0.0"),
+    ];
+    for (feature, short_name, package_id, version) in guides {
+        if std::env::var_os(feature).is_some() {
+            profiles.add_guide(short_name, package_id, version);
+        }
+    }
+    if let Err(error) = profiles.generate(&out.join("profiles.rs")) {
+        eprintln!(
+            "error: cannot generate the profile tables of the enabled IG features: {error}\n\
+             Set FHIR_PACKAGE_PATH to a folder that contains the package, or disable its feature."
+        );
+        std::process::exit(1);
+    }
 }

@@ -5,6 +5,7 @@
 pub mod bundle;
 pub mod json;
 pub mod primitives;
+pub mod profiles;
 pub mod r4;
 pub mod search;
 pub mod smart;

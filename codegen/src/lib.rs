@@ -17,12 +17,14 @@ mod fhirpath;
 pub mod model;
 mod names;
 pub mod package;
+pub mod profiles;
 pub mod terminology;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use package::{Package, PackageSearchPath};
+pub use profiles::ProfileGenerator;
 
 use definitions::{CodeSystem, CompartmentDefinition, SearchParameter, StructureDefinition, ValueSet};
 

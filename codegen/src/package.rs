@@ -58,8 +58,16 @@ impl Package {
             if !name.ends_with(".json") || name == ".index.json" {
                 continue;
             }
+            // Resources sit in `package/` and examples in `package/example/`.
+            // Other folders (`openapi/`, `other/`, `xml/`) hold files that are
+            // not FHIR resources and need not be valid JSON.
+            let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+            if folder != "package" && !folder.ends_with("example") {
+                continue;
+            }
+            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
             let json: serde_json::Value =
-                serde_json::from_slice(&bytes).map_err(|source| Error::Json {
+                serde_json::from_slice(bytes).map_err(|source| Error::Json {
                     file: format!("{}!{}", location.display(), path),
                     source,
                 })?;
