@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 fn main() {
-    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let definitions = root.join("fhir-definitions");
     println!("cargo:rerun-if-changed=fhir-definitions");
@@ -21,10 +23,30 @@ fn main() {
     // documented in `src/profiles/mod.rs`.
     let mut profiles = fhir_payer_codegen::ProfileGenerator::new(&definitions);
     let guides = [
-        ("CARGO_FEATURE_PLAN_NET", "plan_net", "hl7.fhir.us.davinci-pdex-plan-net", "1.2.0"),
-        ("CARGO_FEATURE_CARIN_BB", "carin_bb", "hl7.fhir.us.carin-bb", "2.0.0"),
-        ("CARGO_FEATURE_US_CORE", "us_core", "hl7.fhir.us.core", "6.1.0"),
-        ("CARGO_FEATURE_PDEX", "pdex", "hl7.fhir.us.davinci-pdex", "2.0.0"),
+        (
+            "CARGO_FEATURE_PLAN_NET",
+            "plan_net",
+            "hl7.fhir.us.davinci-pdex-plan-net",
+            "1.2.0",
+        ),
+        (
+            "CARGO_FEATURE_CARIN_BB",
+            "carin_bb",
+            "hl7.fhir.us.carin-bb",
+            "2.0.0",
+        ),
+        (
+            "CARGO_FEATURE_US_CORE",
+            "us_core",
+            "hl7.fhir.us.core",
+            "6.1.0",
+        ),
+        (
+            "CARGO_FEATURE_PDEX",
+            "pdex",
+            "hl7.fhir.us.davinci-pdex",
+            "2.0.0",
+        ),
     ];
     for (feature, short_name, package_id, version) in guides {
         if std::env::var_os(feature).is_some() {

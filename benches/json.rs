@@ -33,9 +33,14 @@ const CONFORMANCE: &[&str] = &[
 ];
 
 fn ordinary_examples() -> Vec<Vec<u8>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/fhir-packages/hl7.fhir.r4.examples-4.0.1.tgz");
-    let file = std::fs::File::open(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run `fhir-definitions/fetch.sh examples` first", path.display()));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/fhir-packages/hl7.fhir.r4.examples-4.0.1.tgz");
+    let file = std::fs::File::open(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run `fhir-definitions/fetch.sh examples` first",
+            path.display()
+        )
+    });
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let mut out = Vec::new();
     for entry in archive.entries().expect("read package") {
@@ -43,7 +48,10 @@ fn ordinary_examples() -> Vec<Vec<u8>> {
         let name = entry.path().expect("path").to_string_lossy().into_owned();
         let name = name.rsplit('/').next().unwrap_or(&name).to_owned();
         let resource_type = name.split('-').next().unwrap_or("");
-        if !name.ends_with(".json") || name == "package.json" || CONFORMANCE.contains(&resource_type) {
+        if !name.ends_with(".json")
+            || name == "package.json"
+            || CONFORMANCE.contains(&resource_type)
+        {
             continue;
         }
         let mut bytes = Vec::new();
@@ -69,7 +77,8 @@ fn holds_definitions(bundle: &Bundle) -> bool {
 
 /// Builds a searchset Bundle of `count` entries, cycling through the examples.
 fn searchset(examples: &[Vec<u8>], count: usize) -> Vec<u8> {
-    let mut text = String::from(r#"{"resourceType":"Bundle","type":"searchset","total":2000,"entry":["#);
+    let mut text =
+        String::from(r#"{"resourceType":"Bundle","type":"searchset","total":2000,"entry":["#);
     for i in 0..count {
         if i > 0 {
             text.push(',');
@@ -88,8 +97,14 @@ fn searchset(examples: &[Vec<u8>], count: usize) -> Vec<u8> {
 fn bench(c: &mut Criterion) {
     let examples = ordinary_examples();
     let total: usize = examples.iter().map(Vec::len).sum();
-    let parsed: Vec<_> = examples.iter().map(|b| json::from_slice(b).expect("parses")).collect();
-    let values: Vec<serde_json::Value> = examples.iter().map(|b| serde_json::from_slice(b).expect("parses")).collect();
+    let parsed: Vec<_> = examples
+        .iter()
+        .map(|b| json::from_slice(b).expect("parses"))
+        .collect();
+    let values: Vec<serde_json::Value> = examples
+        .iter()
+        .map(|b| serde_json::from_slice(b).expect("parses"))
+        .collect();
 
     let mut group = c.benchmark_group("examples");
     group.throughput(Throughput::Bytes(total as u64));
@@ -103,15 +118,27 @@ fn bench(c: &mut Criterion) {
     group.bench_function("parse/serde_json::Value", |b| {
         b.iter(|| {
             for bytes in &examples {
-                std::hint::black_box(serde_json::from_slice::<serde_json::Value>(bytes).expect("parses"));
+                std::hint::black_box(
+                    serde_json::from_slice::<serde_json::Value>(bytes).expect("parses"),
+                );
             }
         })
     });
     group.bench_function("write/typed", |b| {
-        b.iter(|| parsed.iter().map(|r| json::to_vec(r).expect("writes").len()).sum::<usize>())
+        b.iter(|| {
+            parsed
+                .iter()
+                .map(|r| json::to_vec(r).expect("writes").len())
+                .sum::<usize>()
+        })
     });
     group.bench_function("write/serde_json::Value", |b| {
-        b.iter(|| values.iter().map(|v| serde_json::to_vec(v).expect("writes").len()).sum::<usize>())
+        b.iter(|| {
+            values
+                .iter()
+                .map(|v| serde_json::to_vec(v).expect("writes").len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 
@@ -121,12 +148,18 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("searchset-2000");
     group.throughput(Throughput::Bytes(bundle.len() as u64));
     group.sample_size(20);
-    group.bench_function("parse/typed", |b| b.iter(|| json::from_slice(&bundle).expect("parses")));
+    group.bench_function("parse/typed", |b| {
+        b.iter(|| json::from_slice(&bundle).expect("parses"))
+    });
     group.bench_function("parse/serde_json::Value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(&bundle).expect("parses"))
     });
-    group.bench_function("write/typed", |b| b.iter(|| json::to_vec(&bundle_typed).expect("writes")));
-    group.bench_function("write/serde_json::Value", |b| b.iter(|| serde_json::to_vec(&bundle_value).expect("writes")));
+    group.bench_function("write/typed", |b| {
+        b.iter(|| json::to_vec(&bundle_typed).expect("writes"))
+    });
+    group.bench_function("write/serde_json::Value", |b| {
+        b.iter(|| serde_json::to_vec(&bundle_value).expect("writes"))
+    });
     group.finish();
 }
 

@@ -51,7 +51,9 @@ impl std::str::FromStr for ResourceType {
     type Err = InvalidResourceType;
 
     fn from_str(name: &str) -> Result<Self, Self::Err> {
-        ResourceType::from_name(name).ok_or_else(|| InvalidResourceType { name: name.to_owned() })
+        ResourceType::from_name(name).ok_or_else(|| InvalidResourceType {
+            name: name.to_owned(),
+        })
     }
 }
 
@@ -90,7 +92,12 @@ impl InvalidCode {
     pub(crate) fn new<T: crate::json::CodeEnum>(code: &str) -> Self {
         const SHOWN: usize = 12;
         let codes = T::codes();
-        let mut expected = codes.iter().take(SHOWN).map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
+        let mut expected = codes
+            .iter()
+            .take(SHOWN)
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         if codes.len() > SHOWN {
             expected.push_str(&format!(", ... ({} codes)", codes.len()));
         }
@@ -98,13 +105,21 @@ impl InvalidCode {
         if shown.len() < code.len() {
             shown.push('…');
         }
-        InvalidCode { code: shown, value_set: T::VALUE_SET, expected }
+        InvalidCode {
+            code: shown,
+            value_set: T::VALUE_SET,
+            expected,
+        }
     }
 }
 
 impl fmt::Display for InvalidCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid code `{}` for value set {}: expected one of {}", self.code, self.value_set, self.expected)
+        write!(
+            f,
+            "invalid code `{}` for value set {}: expected one of {}",
+            self.code, self.value_set, self.expected
+        )
     }
 }
 

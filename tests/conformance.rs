@@ -36,7 +36,11 @@ fn example_files() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for entry in archive.entries().expect("read package") {
         let mut entry = entry.expect("read package entry");
-        let path = entry.path().expect("entry path").to_string_lossy().into_owned();
+        let path = entry
+            .path()
+            .expect("entry path")
+            .to_string_lossy()
+            .into_owned();
         let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
         if !name.ends_with(".json") || name == "package.json" || name.starts_with('.') {
             continue;
@@ -67,7 +71,9 @@ fn number_literals(text: &[u8]) -> Vec<&[u8]> {
             }
             b'-' | b'0'..=b'9' => {
                 let start = i;
-                while i < text.len() && matches!(text[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                while i < text.len()
+                    && matches!(text[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
                     i += 1;
                 }
                 out.push(&text[start..i]);
@@ -82,7 +88,8 @@ fn number_literals(text: &[u8]) -> Vec<&[u8]> {
 /// and the same number literals, each with its exact text.
 fn same_json(input: &[u8], output: &[u8]) -> Result<(), String> {
     let a: serde_json::Value = serde_json::from_slice(input).map_err(|e| format!("input: {e}"))?;
-    let b: serde_json::Value = serde_json::from_slice(output).map_err(|e| format!("output: {e}"))?;
+    let b: serde_json::Value =
+        serde_json::from_slice(output).map_err(|e| format!("output: {e}"))?;
     if a != b {
         return Err(first_difference(&a, &b, String::new()));
     }
@@ -108,7 +115,9 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: String) 
             let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
             for key in keys {
                 match (x.get(key), y.get(key)) {
-                    (Some(p), Some(q)) if p != q => return first_difference(p, q, format!("{path}.{key}")),
+                    (Some(p), Some(q)) if p != q => {
+                        return first_difference(p, q, format!("{path}.{key}"));
+                    }
                     (Some(_), None) => return format!("{path}.{key}: dropped"),
                     (None, Some(_)) => return format!("{path}.{key}: added"),
                     _ => {}
@@ -143,7 +152,11 @@ fn expected_failures() -> BTreeMap<String, String> {
 #[test]
 fn official_examples_round_trip() {
     let files = example_files();
-    assert!(files.len() > 5000, "expected about 5,300 files, found {}", files.len());
+    assert!(
+        files.len() > 5000,
+        "expected about 5,300 files, found {}",
+        files.len()
+    );
     let expected = expected_failures();
     let mut unexpected = Vec::new();
     let mut now_passing = Vec::new();
@@ -151,7 +164,9 @@ fn official_examples_round_trip() {
     for (name, bytes) in &files {
         let outcome = fhir_payer::json::from_slice(bytes)
             .map_err(|e| format!("parse: {e}"))
-            .and_then(|resource| fhir_payer::json::to_vec(&resource).map_err(|e| format!("write: {e}")))
+            .and_then(|resource| {
+                fhir_payer::json::to_vec(&resource).map_err(|e| format!("write: {e}"))
+            })
             .and_then(|output| same_json(bytes, &output));
         match (outcome, expected.contains_key(name)) {
             (Ok(()), true) => now_passing.push(name.clone()),
@@ -163,8 +178,18 @@ fn official_examples_round_trip() {
             }
         }
     }
-    eprintln!("{} files, {} passed, {} failed", files.len(), files.len() - failed, failed);
-    assert!(unexpected.is_empty(), "{} unexpected failures:\n{}", unexpected.len(), unexpected.join("\n"));
+    eprintln!(
+        "{} files, {} passed, {} failed",
+        files.len(),
+        files.len() - failed,
+        failed
+    );
+    assert!(
+        unexpected.is_empty(),
+        "{} unexpected failures:\n{}",
+        unexpected.len(),
+        unexpected.join("\n")
+    );
     assert!(
         now_passing.is_empty(),
         "these files now pass; remove them from tests/conformance-expected-failures.txt:\n{}",

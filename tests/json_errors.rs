@@ -6,28 +6,55 @@ use fhir_payer::json::{self, Category};
 /// (input, expected `Display` of the error)
 const CASES: &[(&str, &str)] = &[
     // Not JSON at all.
-    ("", "expected a resource (a JSON object with a resourceType), found the end of the input at line 1 column 1"),
-    ("{\"resourceType\":\"Patient\",}", "Patient: expected a key in double quotes at line 1 column 27"),
-    ("{\"resourceType\":\"Patient\"} x", "trailing characters after the JSON value at line 1 column 28"),
+    (
+        "",
+        "expected a resource (a JSON object with a resourceType), found the end of the input at line 1 column 1",
+    ),
+    (
+        "{\"resourceType\":\"Patient\",}",
+        "Patient: expected a key in double quotes at line 1 column 27",
+    ),
+    (
+        "{\"resourceType\":\"Patient\"} x",
+        "trailing characters after the JSON value at line 1 column 28",
+    ),
     // resourceType problems.
     ("{}", "missing resourceType at line 1 column 3"),
     ("{\"id\":\"a\"}", "missing resourceType at line 1 column 7"),
-    ("{\"resourceType\":\"Patiant\"}", "resourceType: unknown resourceType `Patiant` at line 1 column 26"),
-    ("{\"resourceType\":7}", "resourceType: expected the resource type name (a JSON string), found a number at line 1 column 17"),
-    ("[]", "expected a resource (a JSON object with a resourceType), found an array at line 1 column 1"),
+    (
+        "{\"resourceType\":\"Patiant\"}",
+        "resourceType: unknown resourceType `Patiant` at line 1 column 26",
+    ),
+    (
+        "{\"resourceType\":7}",
+        "resourceType: expected the resource type name (a JSON string), found a number at line 1 column 17",
+    ),
+    (
+        "[]",
+        "expected a resource (a JSON object with a resourceType), found an array at line 1 column 1",
+    ),
     // Unknown and duplicate elements.
-    ("{\"resourceType\":\"Patient\",\"nmae\":[]}", "Patient.nmae: unknown element `nmae` at line 1 column 34"),
+    (
+        "{\"resourceType\":\"Patient\",\"nmae\":[]}",
+        "Patient.nmae: unknown element `nmae` at line 1 column 34",
+    ),
     (
         "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"A\",\"famliy\":\"B\"}]}",
         "Patient.name[0].famliy: unknown element `famliy` at line 1 column 58",
     ),
-    ("{\"resourceType\":\"Patient\",\"id\":\"a\",\"id\":\"b\"}", "Patient.id: duplicate element `id` at line 1 column 41"),
+    (
+        "{\"resourceType\":\"Patient\",\"id\":\"a\",\"id\":\"b\"}",
+        "Patient.id: duplicate element `id` at line 1 column 41",
+    ),
     // Wrong JSON types.
     (
         "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",5]}]}",
         "Patient.name[0].given[1]: expected a string, found a number at line 1 column 49",
     ),
-    ("{\"resourceType\":\"Patient\",\"active\":\"yes\"}", "Patient.active: expected a boolean, found a string at line 1 column 36"),
+    (
+        "{\"resourceType\":\"Patient\",\"active\":\"yes\"}",
+        "Patient.active: expected a boolean, found a string at line 1 column 36",
+    ),
     (
         "{\"resourceType\":\"Patient\",\"contact\":{\"gender\":\"male\"}}",
         "Patient.contact: expected an array, found an object at line 1 column 37",
@@ -54,7 +81,10 @@ const CASES: &[(&str, &str)] = &[
         "{\"resourceType\":\"Patient\",\"multipleBirthInteger\":1.0}",
         "Patient.multipleBirthInteger: invalid integer `1.0`: expected a whole number without fraction or exponent at line 1 column 50",
     ),
-    ("{\"resourceType\":\"Patient\",\"id\":\"a b\"}", "Patient.id: invalid id `a b`: contains ` `; only A-Z, a-z, 0-9, `-` and `.` are allowed at line 1 column 32"),
+    (
+        "{\"resourceType\":\"Patient\",\"id\":\"a b\"}",
+        "Patient.id: invalid id `a b`: contains ` `; only A-Z, a-z, 0-9, `-` and `.` are allowed at line 1 column 32",
+    ),
     (
         "{\"resourceType\":\"Observation\",\"valueQuantity\":{\"value\":\"5\"}}",
         "Observation.valueQuantity.value: expected a decimal (a JSON number), found a string at line 1 column 56",
@@ -82,9 +112,9 @@ fn malformed_inputs_give_exact_messages() {
     for (input, expected) in CASES {
         match json::from_slice(input.as_bytes()) {
             Ok(resource) => mismatches.push(format!("{input}\n  parsed as {resource:?}")),
-            Err(error) if error.to_string() != *expected => {
-                mismatches.push(format!("{input}\n  expected: {expected}\n  actual:   {error}"))
-            }
+            Err(error) if error.to_string() != *expected => mismatches.push(format!(
+                "{input}\n  expected: {expected}\n  actual:   {error}"
+            )),
             Err(_) => {}
         }
     }
@@ -93,7 +123,8 @@ fn malformed_inputs_give_exact_messages() {
 
 #[test]
 fn error_parts_are_exposed() {
-    let error = json::from_str("{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",5]}]}").unwrap_err();
+    let error = json::from_str("{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",5]}]}")
+        .unwrap_err();
     assert_eq!(error.path(), "Patient.name[0].given[1]");
     assert_eq!(error.message(), "expected a string, found a number");
     assert_eq!(error.category(), Category::Data);
@@ -125,6 +156,14 @@ fn deep_nesting_is_an_error_not_a_crash() {
 
 #[test]
 fn serde_entry_points_report_the_path() {
-    let error = serde_json::from_str::<fhir_payer::r4::Resource>("{\"resourceType\":\"Patient\",\"active\":1}").unwrap_err();
-    assert!(error.to_string().starts_with("Patient.active: expected a boolean, found a number"), "{error}");
+    let error = serde_json::from_str::<fhir_payer::r4::Resource>(
+        "{\"resourceType\":\"Patient\",\"active\":1}",
+    )
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("Patient.active: expected a boolean, found a number"),
+        "{error}"
+    );
 }

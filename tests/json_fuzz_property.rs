@@ -23,14 +23,22 @@ impl Rng {
 }
 
 fn some_examples() -> Vec<Vec<u8>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/fhir-packages/hl7.fhir.r4.examples-4.0.1.tgz");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/fhir-packages/hl7.fhir.r4.examples-4.0.1.tgz");
     let file = std::fs::File::open(&path).expect("run `fhir-definitions/fetch.sh examples` first");
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let mut out = Vec::new();
     for entry in archive.entries().expect("read package") {
         let mut entry = entry.expect("read entry");
         let name = entry.path().expect("path").to_string_lossy().into_owned();
-        let interesting = ["Patient-", "Observation-", "ExplanationOfBenefit-", "Claim-", "Coverage-", "Bundle-b"];
+        let interesting = [
+            "Patient-",
+            "Observation-",
+            "ExplanationOfBenefit-",
+            "Claim-",
+            "Coverage-",
+            "Bundle-b",
+        ];
         if name.ends_with(".json") && interesting.iter().any(|p| name.contains(p)) {
             let mut bytes = Vec::new();
             entry.read_to_end(&mut bytes).expect("read entry");
@@ -40,7 +48,19 @@ fn some_examples() -> Vec<Vec<u8>> {
     out
 }
 
-const TOKENS: &[&[u8]] = &[b"null", b"[]", b"{}", b"\"\"", b"1.50", b"-0", b"1e999", b"\"_x\":", b",", b"\\u0000", b"\"resourceType\""];
+const TOKENS: &[&[u8]] = &[
+    b"null",
+    b"[]",
+    b"{}",
+    b"\"\"",
+    b"1.50",
+    b"-0",
+    b"1e999",
+    b"\"_x\":",
+    b",",
+    b"\\u0000",
+    b"\"resourceType\"",
+];
 
 fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
     let mut out = input.to_vec();
@@ -53,7 +73,12 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
             0 => {
                 out.remove(at);
             }
-            1 => out[at] = b"{}[]\",:0-9aZ\\ ".get(rng.below(15)).copied().unwrap_or(b' '),
+            1 => {
+                out[at] = b"{}[]\",:0-9aZ\\ "
+                    .get(rng.below(15))
+                    .copied()
+                    .unwrap_or(b' ')
+            }
             2 => {
                 let token = TOKENS[rng.below(TOKENS.len())];
                 out.splice(at..at, token.iter().copied());
@@ -70,7 +95,11 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
 #[test]
 fn mutated_examples_never_panic_and_round_trip() {
     let examples = some_examples();
-    assert!(examples.len() > 50, "expected many examples, found {}", examples.len());
+    assert!(
+        examples.len() > 50,
+        "expected many examples, found {}",
+        examples.len()
+    );
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut parsed = 0;
     for round in 0..4000 {
@@ -81,8 +110,12 @@ fn mutated_examples_never_panic_and_round_trip() {
         };
         parsed += 1;
         let written = fhir_payer::json::to_vec(&resource).expect("a parsed resource writes");
-        let again = fhir_payer::json::from_slice(&written)
-            .unwrap_or_else(|e| panic!("written JSON does not parse again: {e}\n{}", String::from_utf8_lossy(&written)));
+        let again = fhir_payer::json::from_slice(&written).unwrap_or_else(|e| {
+            panic!(
+                "written JSON does not parse again: {e}\n{}",
+                String::from_utf8_lossy(&written)
+            )
+        });
         assert_eq!(resource, again);
     }
     // Some mutations (inside strings, say) keep the input valid; the

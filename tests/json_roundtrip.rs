@@ -16,7 +16,9 @@ fn primitive_array_extensions_keep_their_positions() {
     let text = r#"{"resourceType":"Patient","name":[{"given":["Ann",null,"Lee"],"_given":[null,{"extension":[{"url":"http://example.org/absent","valueCode":"unknown"}]},{"id":"g3"}]}]}"#;
     assert_eq!(round_trip(text), text);
 
-    let Resource::Patient(patient) = json::from_str(text).unwrap() else { panic!("not a Patient") };
+    let Resource::Patient(patient) = json::from_str(text).unwrap() else {
+        panic!("not a Patient")
+    };
     let given = &patient.name[0].given;
     assert_eq!(given.len(), 3);
     assert_eq!(given[0].value.as_deref(), Some("Ann"));
@@ -39,8 +41,18 @@ fn single_primitive_with_only_an_extension() {
 
 #[test]
 fn decimals_keep_their_text() {
-    for value in ["1.50", "0.0000", "-0.5", "1e3", "1E-3", "100", "12345678901234567890.123456789"] {
-        let text = format!(r#"{{"resourceType":"Observation","status":"final","code":{{"text":"x"}},"valueQuantity":{{"value":{value}}}}}"#);
+    for value in [
+        "1.50",
+        "0.0000",
+        "-0.5",
+        "1e3",
+        "1E-3",
+        "100",
+        "12345678901234567890.123456789",
+    ] {
+        let text = format!(
+            r#"{{"resourceType":"Observation","status":"final","code":{{"text":"x"}},"valueQuantity":{{"value":{value}}}}}"#
+        );
         assert_eq!(round_trip(&text), text, "decimal {value}");
     }
 }
@@ -49,15 +61,28 @@ fn decimals_keep_their_text() {
 fn partial_dates_keep_their_precision() {
     let text = r#"{"resourceType":"Patient","birthDate":"1970-03"}"#;
     assert_eq!(round_trip(text), text);
-    let Resource::Patient(patient) = json::from_str(text).unwrap() else { panic!("not a Patient") };
-    let birth_date = patient.birth_date.as_ref().and_then(Primitive::value).unwrap();
+    let Resource::Patient(patient) = json::from_str(text).unwrap() else {
+        panic!("not a Patient")
+    };
+    let birth_date = patient
+        .birth_date
+        .as_ref()
+        .and_then(Primitive::value)
+        .unwrap();
     assert_eq!(birth_date.precision(), DatePrecision::Month);
 }
 
 #[test]
 fn date_time_zones_and_fractions_are_kept() {
-    for value in ["2024-01-02T03:04:05Z", "2024-01-02T03:04:05+00:00", "2024-01-02T03:04:05.000-05:00", "2024"] {
-        let text = format!(r#"{{"resourceType":"Observation","status":"final","code":{{"text":"x"}},"effectiveDateTime":"{value}"}}"#);
+    for value in [
+        "2024-01-02T03:04:05Z",
+        "2024-01-02T03:04:05+00:00",
+        "2024-01-02T03:04:05.000-05:00",
+        "2024",
+    ] {
+        let text = format!(
+            r#"{{"resourceType":"Observation","status":"final","code":{{"text":"x"}},"effectiveDateTime":"{value}"}}"#
+        );
         assert_eq!(round_trip(&text), text, "dateTime {value}");
     }
 }
@@ -73,7 +98,10 @@ fn choice_primitive_extension_round_trips() {
 #[test]
 fn output_follows_definition_order_with_resource_type_first() {
     let text = r#"{"gender":"female","id":"p","resourceType":"Patient","active":true}"#;
-    assert_eq!(round_trip(text), r#"{"resourceType":"Patient","id":"p","active":true,"gender":"female"}"#);
+    assert_eq!(
+        round_trip(text),
+        r#"{"resourceType":"Patient","id":"p","active":true,"gender":"female"}"#
+    );
 }
 
 #[test]
@@ -85,10 +113,22 @@ fn empty_arrays_are_left_out() {
 #[test]
 fn typed_values_are_reachable() {
     let text = r#"{"resourceType":"Patient","gender":"other","birthDate":"2001-02-03"}"#;
-    let Resource::Patient(patient) = json::from_str(text).unwrap() else { panic!("not a Patient") };
-    assert_eq!(patient.gender.as_ref().and_then(|g| g.value), Some(AdministrativeGender::Other));
-    let date: &Date = patient.birth_date.as_ref().and_then(|d| d.value.as_ref()).unwrap();
-    assert_eq!(date.to_naive_date(), chrono::NaiveDate::from_ymd_opt(2001, 2, 3));
+    let Resource::Patient(patient) = json::from_str(text).unwrap() else {
+        panic!("not a Patient")
+    };
+    assert_eq!(
+        patient.gender.as_ref().and_then(|g| g.value),
+        Some(AdministrativeGender::Other)
+    );
+    let date: &Date = patient
+        .birth_date
+        .as_ref()
+        .and_then(|d| d.value.as_ref())
+        .unwrap();
+    assert_eq!(
+        date.to_naive_date(),
+        chrono::NaiveDate::from_ymd_opt(2001, 2, 3)
+    );
 }
 
 #[test]
@@ -112,7 +152,10 @@ fn building_a_resource_in_code() {
         ..Patient::default()
     };
     let text = json::to_string(&Resource::from(patient)).unwrap();
-    assert_eq!(text, r#"{"resourceType":"Patient","id":"example","gender":"female","birthDate":"1990-06"}"#);
+    assert_eq!(
+        text,
+        r#"{"resourceType":"Patient","id":"example","gender":"female","birthDate":"1990-06"}"#
+    );
 }
 
 #[test]

@@ -94,7 +94,9 @@ impl TypeRef {
         self.extension.iter().find_map(|ext| {
             let url = ext.get("url")?.as_str()?;
             if url.ends_with("structuredefinition-fhir-type") {
-                ext.get("valueUrl").or_else(|| ext.get("valueUri"))?.as_str()
+                ext.get("valueUrl")
+                    .or_else(|| ext.get("valueUri"))?
+                    .as_str()
             } else {
                 None
             }

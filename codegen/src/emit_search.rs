@@ -10,7 +10,8 @@ use crate::model::TypeSpace;
 /// runtime's `crate::search::registry` types.
 pub fn emit(defs: &Definitions, space: &TypeSpace) -> String {
     let mut params: Vec<_> = defs.search_parameters().iter().collect();
-    params.sort_by(|a, b| (a.code.as_str(), a.url.as_str()).cmp(&(b.code.as_str(), b.url.as_str())));
+    params
+        .sort_by(|a, b| (a.code.as_str(), a.url.as_str()).cmp(&(b.code.as_str(), b.url.as_str())));
     let entries = params.iter().map(|p| {
         let url = &p.url;
         let code = &p.code;
@@ -41,7 +42,11 @@ pub fn emit(defs: &Definitions, space: &TypeSpace) -> String {
         }
     });
 
-    let mut compartments: Vec<_> = defs.compartments().iter().filter(|c| !c.url.ends_with("/example")).collect();
+    let mut compartments: Vec<_> = defs
+        .compartments()
+        .iter()
+        .filter(|c| !c.url.ends_with("/example"))
+        .collect();
     compartments.sort_by(|a, b| a.code.cmp(&b.code));
     let compartment_entries = compartments.iter().map(|c| {
         let code = &c.code;

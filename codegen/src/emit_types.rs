@@ -3,7 +3,9 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{ChoiceDef, CodeEnum, Field, FieldType, Prim, StructDef, StructKind, TypeSpace, ValueType};
+use crate::model::{
+    ChoiceDef, CodeEnum, Field, FieldType, Prim, StructDef, StructKind, TypeSpace, ValueType,
+};
 
 /// Emits the whole type space as formatted Rust source, to be included in
 /// the `r4` module of the runtime crate.
@@ -19,7 +21,9 @@ pub fn emit(space: &TypeSpace, fhir_version: &str) -> String {
     for (alias, base, docs) in &space.aliases {
         let alias_ident = ident(alias);
         let base_ident = ident(base);
-        let docs = doc_attr(&format!("{docs}\n\nIn JSON this profile is identical to [`{base}`], so it shares that type."));
+        let docs = doc_attr(&format!(
+            "{docs}\n\nIn JSON this profile is identical to [`{base}`], so it shares that type."
+        ));
         items.extend(quote! {
             #docs
             pub type #alias_ident = crate::r4::#base_ident;
@@ -132,7 +136,11 @@ fn field_docs(field: &Field) -> String {
         if field.is_summary { ", in summary" } else { "" },
         if field.is_modifier { ", modifier" } else { "" },
     );
-    if field.docs.is_empty() { cardinality } else { format!("{}\n\n{cardinality}", field.docs) }
+    if field.docs.is_empty() {
+        cardinality
+    } else {
+        format!("{}\n\n{cardinality}", field.docs)
+    }
 }
 
 fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
@@ -170,9 +178,15 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
             (FieldType::Single(ValueType::Primitive(_)), true) => {
                 quote! { #rt::ser::primitives(writer, #key, #ext_key, &self.#fname); }
             }
-            (FieldType::Single(ValueType::Bare(_)), false) => quote! { #rt::ser::bare(writer, #key, &self.#fname); },
-            (FieldType::Single(_), false) => quote! { #rt::ser::single(writer, #key, &self.#fname); },
-            (FieldType::Single(_), true) => quote! { #rt::ser::repeated(writer, #key, &self.#fname); },
+            (FieldType::Single(ValueType::Bare(_)), false) => {
+                quote! { #rt::ser::bare(writer, #key, &self.#fname); }
+            }
+            (FieldType::Single(_), false) => {
+                quote! { #rt::ser::single(writer, #key, &self.#fname); }
+            }
+            (FieldType::Single(_), true) => {
+                quote! { #rt::ser::repeated(writer, #key, &self.#fname); }
+            }
         }
     });
 
@@ -181,9 +195,15 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
         let slot = format_ident!("f_{}", f.rust_name.trim_start_matches("r#"));
         match (&f.ty, f.repeated()) {
             (FieldType::Choice(_), _) => quote! { let mut #slot = #rt::de::ChoiceSlot::new(); },
-            (FieldType::Single(ValueType::Primitive(_)), false) => quote! { let mut #slot = #rt::de::PrimitiveSlot::new(); },
-            (FieldType::Single(ValueType::Primitive(_)), true) => quote! { let mut #slot = #rt::de::PrimitiveListSlot::new(); },
-            (FieldType::Single(ValueType::Bare(_)), false) => quote! { let mut #slot = #rt::de::BareSlot::new(); },
+            (FieldType::Single(ValueType::Primitive(_)), false) => {
+                quote! { let mut #slot = #rt::de::PrimitiveSlot::new(); }
+            }
+            (FieldType::Single(ValueType::Primitive(_)), true) => {
+                quote! { let mut #slot = #rt::de::PrimitiveListSlot::new(); }
+            }
+            (FieldType::Single(ValueType::Bare(_)), false) => {
+                quote! { let mut #slot = #rt::de::BareSlot::new(); }
+            }
             (FieldType::Single(_), false) => quote! { let mut #slot = #rt::de::SingleSlot::new(); },
             (FieldType::Single(_), true) => quote! { let mut #slot = #rt::de::ListSlot::new(); },
         }
@@ -220,16 +240,25 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
             _ => quote! { #fname: #slot.finish(), },
         }
     });
-    let state_param = if resource_type.is_some() { quote!(mut resource_type) } else { quote!(resource_type) };
+    let state_param = if resource_type.is_some() {
+        quote!(mut resource_type)
+    } else {
+        quote!(resource_type)
+    };
     let (resource_type_const, resource_arm, resource_check) = match &resource_type {
         Some(rt_name) => (
             quote! { ::std::option::Option::Some(#rt_name) },
             quote! { "resourceType" => #rt::de::read_resource_type(reader, #rt_name, &mut resource_type)?, },
             quote! { #rt::de::require_resource_type(reader, resource_type)?; },
         ),
-        None => (quote! { ::std::option::Option::None }, TokenStream::new(), quote! { let _ = resource_type; }),
+        None => (
+            quote! { ::std::option::Option::None },
+            TokenStream::new(),
+            quote! { let _ = resource_type; },
+        ),
     };
-    let unknown = quote! { return ::std::result::Result::Err(#rt::de::unknown_element(reader, other)); };
+    let unknown =
+        quote! { return ::std::result::Result::Err(#rt::de::unknown_element(reader, other)); };
     let expected = format!("an object ({path})");
 
     quote! {
@@ -299,7 +328,10 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let last = def.path.rsplit('.').next().unwrap_or(&def.path);
     let stem = last.strip_suffix("[x]").unwrap_or(last);
-    let docs = doc_attr(&format!("{}\n\nThe choice element `{}`.", def.docs, def.path));
+    let docs = doc_attr(&format!(
+        "{}\n\nThe choice element `{}`.",
+        def.docs, def.path
+    ));
     let variants = def.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = value_type(&v.value);
@@ -323,7 +355,8 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
         key_arms.push(quote! { #name::#vname(_) => #key, });
         match &v.value {
             ValueType::Primitive(_) => {
-                read_arms.push(quote! { #key => slot.read_primitive(reader, #key, #name::#vname)?, });
+                read_arms
+                    .push(quote! { #key => slot.read_primitive(reader, #key, #name::#vname)?, });
                 read_arms.push(quote! { #ext_key => slot.read_element(reader, #ext_key, #key)?, });
                 attach_arms.push(quote! {
                     (#name::#vname(mut value), #key) => { element.apply(&mut value); ::std::result::Result::Ok(#name::#vname(value)) }

@@ -26,7 +26,9 @@ use std::path::{Path, PathBuf};
 pub use package::{Package, PackageSearchPath};
 pub use profiles::ProfileGenerator;
 
-use definitions::{CodeSystem, CompartmentDefinition, SearchParameter, StructureDefinition, ValueSet};
+use definitions::{
+    CodeSystem, CompartmentDefinition, SearchParameter, StructureDefinition, ValueSet,
+};
 
 /// Errors of the generator. Each names the file, package or element involved.
 #[derive(Debug, thiserror::Error)]
@@ -105,28 +107,34 @@ impl Definitions {
             };
             match resource_type {
                 "StructureDefinition" => {
-                    let sd: StructureDefinition = serde_json::from_value(file.json.clone()).map_err(parse_error)?;
+                    let sd: StructureDefinition =
+                        serde_json::from_value(file.json.clone()).map_err(parse_error)?;
                     if !self.structure_by_url.contains_key(&sd.url) {
-                        self.structure_by_url.insert(sd.url.clone(), self.structures.len());
+                        self.structure_by_url
+                            .insert(sd.url.clone(), self.structures.len());
                         self.structures.push(sd);
                     }
                 }
                 "ValueSet" => {
-                    let vs: ValueSet = serde_json::from_value(file.json.clone()).map_err(parse_error)?;
+                    let vs: ValueSet =
+                        serde_json::from_value(file.json.clone()).map_err(parse_error)?;
                     self.value_sets.entry(vs.url.clone()).or_insert(vs);
                 }
                 "CodeSystem" => {
-                    let cs: CodeSystem = serde_json::from_value(file.json.clone()).map_err(parse_error)?;
+                    let cs: CodeSystem =
+                        serde_json::from_value(file.json.clone()).map_err(parse_error)?;
                     self.code_systems.entry(cs.url.clone()).or_insert(cs);
                 }
                 "SearchParameter" => {
-                    let sp: SearchParameter = serde_json::from_value(file.json.clone()).map_err(parse_error)?;
+                    let sp: SearchParameter =
+                        serde_json::from_value(file.json.clone()).map_err(parse_error)?;
                     if !self.search_parameters.iter().any(|p| p.url == sp.url) {
                         self.search_parameters.push(sp);
                     }
                 }
                 "CompartmentDefinition" => {
-                    let cd: CompartmentDefinition = serde_json::from_value(file.json.clone()).map_err(parse_error)?;
+                    let cd: CompartmentDefinition =
+                        serde_json::from_value(file.json.clone()).map_err(parse_error)?;
                     self.compartments.push(cd);
                 }
                 _ => {}
@@ -200,7 +208,9 @@ impl CoreGenerator {
     ///
     /// Returns the package loading errors of [`PackageSearchPath::load`].
     pub fn load(&self) -> Result<(Package, Definitions), Error> {
-        let package = self.search_path.load(&self.package_id, &self.package_version)?;
+        let package = self
+            .search_path
+            .load(&self.package_id, &self.package_version)?;
         let mut defs = Definitions::new();
         defs.add_package(&package)?;
         Ok((package, defs))
@@ -238,5 +248,8 @@ pub fn write_if_changed(path: &Path, contents: &str) -> Result<(), Error> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
         return Ok(());
     }
-    std::fs::write(path, contents).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+    std::fs::write(path, contents).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }

@@ -140,8 +140,25 @@ pub struct TypeSpace {
 }
 
 const PRIMITIVES: &[&str] = &[
-    "boolean", "integer", "string", "decimal", "uri", "url", "canonical", "base64Binary", "instant",
-    "date", "dateTime", "time", "code", "oid", "id", "markdown", "unsignedInt", "positiveInt", "uuid",
+    "boolean",
+    "integer",
+    "string",
+    "decimal",
+    "uri",
+    "url",
+    "canonical",
+    "base64Binary",
+    "instant",
+    "date",
+    "dateTime",
+    "time",
+    "code",
+    "oid",
+    "id",
+    "markdown",
+    "unsignedInt",
+    "positiveInt",
+    "uuid",
     "xhtml",
 ];
 
@@ -179,7 +196,14 @@ pub fn build(defs: &Definitions) -> Result<TypeSpace, Error> {
         type_names: HashMap::new(),
     };
     // Names the hand-written and dispatching code needs.
-    for reserved in ["Resource", "ResourceType", "Primitive", "Element", "BackboneElement", "DomainResource"] {
+    for reserved in [
+        "Resource",
+        "ResourceType",
+        "Primitive",
+        "Element",
+        "BackboneElement",
+        "DomainResource",
+    ] {
         builder.taken.insert(reserved.to_owned());
     }
 
@@ -187,7 +211,10 @@ pub fn build(defs: &Definitions) -> Result<TypeSpace, Error> {
     let mut resources: Vec<&StructureDefinition> = Vec::new();
     let mut aliases: Vec<&StructureDefinition> = Vec::new();
     for sd in defs.structure_definitions() {
-        if !sd.url.starts_with("http://hl7.org/fhir/StructureDefinition/") {
+        if !sd
+            .url
+            .starts_with("http://hl7.org/fhir/StructureDefinition/")
+        {
             continue;
         }
         match (sd.kind.as_str(), sd.derivation.as_deref(), sd.r#abstract) {
@@ -212,12 +239,18 @@ pub fn build(defs: &Definitions) -> Result<TypeSpace, Error> {
     // Register top-level names first, so backbone names yield to them.
     for sd in datatypes.iter().chain(resources.iter()) {
         builder.claim(&sd.type_name)?;
-        builder.type_names.insert(sd.type_name.clone(), sd.type_name.clone());
+        builder
+            .type_names
+            .insert(sd.type_name.clone(), sd.type_name.clone());
     }
     for sd in &aliases {
         builder.claim(&sd.name)?;
         builder.type_names.insert(sd.name.clone(), sd.name.clone());
-        builder.space.aliases.push((sd.name.clone(), sd.type_name.clone(), docs_of(sd.description.as_deref(), None)));
+        builder.space.aliases.push((
+            sd.name.clone(),
+            sd.type_name.clone(),
+            docs_of(sd.description.as_deref(), None),
+        ));
     }
     // Name every backbone element before building fields, so that content
     // references may point forward.
@@ -270,7 +303,9 @@ fn docs_of(short: Option<&str>, definition: Option<&str>) -> String {
 impl Builder<'_> {
     fn claim(&mut self, name: &str) -> Result<(), Error> {
         if !self.taken.insert(name.to_owned()) {
-            return Err(Error::Model(format!("two generated types are both named `{name}`")));
+            return Err(Error::Model(format!(
+                "two generated types are both named `{name}`"
+            )));
         }
         Ok(())
     }
@@ -309,7 +344,10 @@ impl Builder<'_> {
     fn build_structure(&mut self, sd: &StructureDefinition, kind: StructKind) -> Result<(), Error> {
         let elements = snapshot(sd)?;
         let root = &elements[0];
-        let docs = docs_of(root.short.as_deref(), root.definition.as_deref().or(sd.description.as_deref()));
+        let docs = docs_of(
+            root.short.as_deref(),
+            root.definition.as_deref().or(sd.description.as_deref()),
+        );
         self.build_struct(elements, &sd.type_name, sd.type_name.clone(), kind, docs)
     }
 
@@ -322,19 +360,41 @@ impl Builder<'_> {
         docs: String,
     ) -> Result<(), Error> {
         let mut fields = Vec::new();
-        for element in elements.iter().filter(|e| e.slice_name.is_none() && is_child(path, &e.path)) {
+        for element in elements
+            .iter()
+            .filter(|e| e.slice_name.is_none() && is_child(path, &e.path))
+        {
             if element.max.as_deref() == Some("0") {
                 continue;
             }
-            fields.push(self.build_field(elements, element, kind == StructKind::Resource && path.split('.').count() == 1)?);
+            fields.push(self.build_field(
+                elements,
+                element,
+                kind == StructKind::Resource && path.split('.').count() == 1,
+            )?);
         }
-        self.space.structs.push(StructDef { name, path: path.to_owned(), kind, docs, fields });
+        self.space.structs.push(StructDef {
+            name,
+            path: path.to_owned(),
+            kind,
+            docs,
+            fields,
+        });
 
         // Backbone children, in definition order.
-        for element in elements.iter().filter(|e| e.slice_name.is_none() && is_child(path, &e.path)) {
+        for element in elements
+            .iter()
+            .filter(|e| e.slice_name.is_none() && is_child(path, &e.path))
+        {
             if let Some(child_name) = self.by_path.get(&element.path).cloned() {
                 let docs = docs_of(element.short.as_deref(), element.definition.as_deref());
-                self.build_struct(elements, &element.path, child_name, StructKind::Backbone, docs)?;
+                self.build_struct(
+                    elements,
+                    &element.path,
+                    child_name,
+                    StructKind::Backbone,
+                    docs,
+                )?;
             }
         }
         Ok(())
@@ -349,7 +409,10 @@ impl Builder<'_> {
         let last = element.path.rsplit('.').next().unwrap_or(&element.path);
         let max = match element.max.as_deref() {
             Some("*") | None => None,
-            Some(n) => Some(n.parse::<u32>().map_err(|_| Error::Model(format!("{}: invalid max `{n}`", element.path)))?),
+            Some(n) => Some(
+                n.parse::<u32>()
+                    .map_err(|_| Error::Model(format!("{}: invalid max `{n}`", element.path)))?,
+            ),
         };
         let docs = docs_of(element.short.as_deref(), element.definition.as_deref());
         let (json_name, ty) = if let Some(stem) = last.strip_suffix("[x]") {
@@ -357,17 +420,25 @@ impl Builder<'_> {
             (stem.to_owned(), FieldType::Choice(enum_name))
         } else if let Some(reference) = &element.content_reference {
             let target = reference.rsplit('#').next().unwrap_or(reference);
-            let name = self
-                .by_path
-                .get(target)
-                .cloned()
-                .ok_or_else(|| Error::Model(format!("{}: unknown content reference `{reference}`", element.path)))?;
+            let name = self.by_path.get(target).cloned().ok_or_else(|| {
+                Error::Model(format!(
+                    "{}: unknown content reference `{reference}`",
+                    element.path
+                ))
+            })?;
             (last.to_owned(), FieldType::Single(ValueType::Complex(name)))
         } else if let Some(name) = self.by_path.get(&element.path) {
-            (last.to_owned(), FieldType::Single(ValueType::Complex(name.clone())))
+            (
+                last.to_owned(),
+                FieldType::Single(ValueType::Complex(name.clone())),
+            )
         } else {
             let [type_ref] = element.types.as_slice() else {
-                return Err(Error::Model(format!("{}: expected one type, found {}", element.path, element.types.len())));
+                return Err(Error::Model(format!(
+                    "{}: expected one type, found {}",
+                    element.path,
+                    element.types.len()
+                )));
             };
             let _ = elements;
             let value = self.value_type(element, type_ref, resource_root && last == "id")?;
@@ -387,10 +458,19 @@ impl Builder<'_> {
         })
     }
 
-    fn value_type(&mut self, element: &ElementDefinition, type_ref: &TypeRef, resource_id: bool) -> Result<ValueType, Error> {
+    fn value_type(
+        &mut self,
+        element: &ElementDefinition,
+        type_ref: &TypeRef,
+        resource_id: bool,
+    ) -> Result<ValueType, Error> {
         let code = type_ref.code.as_str();
         if code.starts_with("http://hl7.org/fhirpath/System.") {
-            let fhir = if resource_id { "id" } else { type_ref.fhir_type_extension().unwrap_or("string") };
+            let fhir = if resource_id {
+                "id"
+            } else {
+                type_ref.fhir_type_extension().unwrap_or("string")
+            };
             return Ok(ValueType::Bare(Prim::Fhir(fhir.to_owned())));
         }
         if code == "Resource" {
@@ -412,9 +492,15 @@ impl Builder<'_> {
         Ok(ValueType::Complex(name))
     }
 
-    fn build_choice(&mut self, element: &ElementDefinition, stem: &str, docs: &str) -> Result<String, Error> {
+    fn build_choice(
+        &mut self,
+        element: &ElementDefinition,
+        stem: &str,
+        docs: &str,
+    ) -> Result<String, Error> {
         let parent = element.path.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
-        let base: String = parent.split('.').map(names::capitalize).collect::<String>() + &names::capitalize(stem);
+        let base: String =
+            parent.split('.').map(names::capitalize).collect::<String>() + &names::capitalize(stem);
         let name = self.claim_free(&base, "Choice");
         let mut variants = Vec::new();
         for type_ref in &element.types {
@@ -426,23 +512,36 @@ impl Builder<'_> {
                 value,
             });
         }
-        self.space.choices.push(ChoiceDef { name: name.clone(), path: element.path.clone(), docs: docs.to_owned(), variants });
+        self.space.choices.push(ChoiceDef {
+            name: name.clone(),
+            path: element.path.clone(),
+            docs: docs.to_owned(),
+            variants,
+        });
         Ok(name)
     }
 
     fn code_enum_for(&mut self, element: &ElementDefinition) -> Result<Option<String>, Error> {
-        let Some(binding) = &element.binding else { return Ok(None) };
+        let Some(binding) = &element.binding else {
+            return Ok(None);
+        };
         if binding.strength != "required" {
             return Ok(None);
         }
-        let Some(url) = &binding.value_set else { return Ok(None) };
+        let Some(url) = &binding.value_set else {
+            return Ok(None);
+        };
         let url = url.split('|').next().unwrap_or(url).to_owned();
         if let Some(known) = self.code_enums.get(&url) {
             return Ok(known.clone());
         }
         let result = match self.terminology.expand(&url) {
             Some(codes) if !codes.is_empty() => {
-                let vs_name = self.terminology.value_set_name(&url).unwrap_or("Codes").to_owned();
+                let vs_name = self
+                    .terminology
+                    .value_set_name(&url)
+                    .unwrap_or("Codes")
+                    .to_owned();
                 let name = self.claim_free(&names::type_name(&vs_name), "Code");
                 let mut used = BTreeSet::new();
                 let mut variants = Vec::new();
@@ -454,10 +553,20 @@ impl Builder<'_> {
                         variant = format!("{base}{n}");
                         n += 1;
                     }
-                    variants.push(CodeVariant { name: variant, code: code.code, display: code.display, system: code.system });
+                    variants.push(CodeVariant {
+                        name: variant,
+                        code: code.code,
+                        display: code.display,
+                        system: code.system,
+                    });
                 }
                 let docs = format!("Codes of the required value set `{url}`.");
-                self.space.code_enums.push(CodeEnum { name: name.clone(), value_set: url.clone(), docs, codes: variants });
+                self.space.code_enums.push(CodeEnum {
+                    name: name.clone(),
+                    value_set: url.clone(),
+                    docs,
+                    codes: variants,
+                });
                 Some(name)
             }
             _ => None,
@@ -469,10 +578,20 @@ impl Builder<'_> {
     /// Boxes single complex fields that lead back to their own struct, so that
     /// every type has a finite size.
     fn box_cycles(&mut self) {
-        let index: HashMap<String, usize> =
-            self.space.structs.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
-        let choice_index: HashMap<String, usize> =
-            self.space.choices.iter().enumerate().map(|(i, c)| (c.name.clone(), i)).collect();
+        let index: HashMap<String, usize> = self
+            .space
+            .structs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), i))
+            .collect();
+        let choice_index: HashMap<String, usize> = self
+            .space
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect();
         // Direct, unboxed containment edges between structs. Choice variants
         // holding complex types are always boxed, so they add no edge.
         let edges: Vec<Vec<usize>> = self

@@ -19,7 +19,8 @@ pub fn field_name(json_name: &str) -> String {
     let chars: Vec<char> = json_name.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
             let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
             if i > 0 && (prev_lower || (prev_upper && next_lower)) {
@@ -78,7 +79,9 @@ pub fn variant_name(code: &str, display: Option<&str>) -> String {
     if let Some(name) = symbolic {
         return name.to_owned();
     }
-    let mut name = if code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    let mut name = if code
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
         && code.chars().any(|c| c.is_ascii_uppercase())
     {
         // All-capital codes (`AMB`, `OTH`) read better in CamelCase.

@@ -76,13 +76,22 @@ impl Package {
                 continue;
             }
             let is_example = path.contains("/example/") || path.starts_with("example/");
-            files.push(PackageFile { name, is_example, json });
+            files.push(PackageFile {
+                name,
+                is_example,
+                json,
+            });
         }
         let manifest = manifest.ok_or_else(|| Error::InvalidPackage {
             location: location.to_path_buf(),
             reason: "no package/package.json".into(),
         })?;
-        let text = |key: &str| manifest.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let text = |key: &str| {
+            manifest
+                .get(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
         let id = text("name").ok_or_else(|| Error::InvalidPackage {
             location: location.to_path_buf(),
             reason: "package.json has no name".into(),
@@ -98,13 +107,21 @@ impl Package {
             })
             .unwrap_or_default();
         files.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Package { id, version, dependencies, location: location.to_path_buf(), files })
+        Ok(Package {
+            id,
+            version,
+            dependencies,
+            location: location.to_path_buf(),
+            files,
+        })
     }
 
     /// The conformance and example resources of the package, skipping files
     /// that are not FHIR resources.
     pub fn resources(&self) -> impl Iterator<Item = &PackageFile> {
-        self.files.iter().filter(|f| f.json.get("resourceType").is_some())
+        self.files
+            .iter()
+            .filter(|f| f.json.get("resourceType").is_some())
     }
 }
 
@@ -112,14 +129,23 @@ fn read_folder(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = fs::read_dir(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+        let entries = fs::read_dir(&dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
         for entry in entries {
-            let entry = entry.map_err(|source| Error::Io { path: dir.clone(), source })?;
+            let entry = entry.map_err(|source| Error::Io {
+                path: dir.clone(),
+                source,
+            })?;
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "json") {
-                let bytes = fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+                let bytes = fs::read(&path).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
                 let relative = path.strip_prefix(root).unwrap_or(&path);
                 out.push((relative.to_string_lossy().replace('\\', "/"), bytes));
             }
@@ -129,7 +155,10 @@ fn read_folder(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Error> {
 }
 
 fn read_tgz(file: &Path) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let io_error = |source| Error::Io { path: file.to_path_buf(), source };
+    let io_error = |source| Error::Io {
+        path: file.to_path_buf(),
+        source,
+    };
     let reader = fs::File::open(file).map_err(io_error)?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(reader));
     let mut out = Vec::new();
@@ -138,7 +167,11 @@ fn read_tgz(file: &Path) -> Result<Vec<(String, Vec<u8>)>, Error> {
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        let path = entry.path().map_err(io_error)?.to_string_lossy().into_owned();
+        let path = entry
+            .path()
+            .map_err(io_error)?
+            .to_string_lossy()
+            .into_owned();
         if !path.ends_with(".json") {
             continue;
         }
@@ -220,7 +253,11 @@ impl PackageSearchPath {
                 tried.push(candidate);
             }
         }
-        Err(Error::PackageNotFound { id: id.to_owned(), version: version.to_owned(), tried })
+        Err(Error::PackageNotFound {
+            id: id.to_owned(),
+            version: version.to_owned(),
+            tried,
+        })
     }
 
     /// Finds and reads package `id` at `version`.

@@ -51,20 +51,31 @@ impl<'a> Terminology<'a> {
         let mut codes: Vec<ExpandedCode> = Vec::new();
         for rule in &compose.include {
             for code in self.rule_codes(rule, visiting)? {
-                if !codes.iter().any(|c| c.code == code.code && c.system == code.system) {
+                if !codes
+                    .iter()
+                    .any(|c| c.code == code.code && c.system == code.system)
+                {
                     codes.push(code);
                 }
             }
         }
         for rule in &compose.exclude {
             let excluded = self.rule_codes(rule, visiting)?;
-            codes.retain(|c| !excluded.iter().any(|e| e.code == c.code && e.system == c.system));
+            codes.retain(|c| {
+                !excluded
+                    .iter()
+                    .any(|e| e.code == c.code && e.system == c.system)
+            });
         }
         visiting.remove(url);
         Some(codes)
     }
 
-    fn rule_codes(&self, rule: &ComposeRule, visiting: &mut HashSet<String>) -> Option<Vec<ExpandedCode>> {
+    fn rule_codes(
+        &self,
+        rule: &ComposeRule,
+        visiting: &mut HashSet<String>,
+    ) -> Option<Vec<ExpandedCode>> {
         if !rule.filter.is_empty() {
             return None;
         }
@@ -73,7 +84,11 @@ impl<'a> Terminology<'a> {
             Some(system) if !rule.concept.is_empty() => Some(
                 rule.concept
                     .iter()
-                    .map(|c| ExpandedCode { system: system.clone(), code: c.code.clone(), display: c.display.clone() })
+                    .map(|c| ExpandedCode {
+                        system: system.clone(),
+                        code: c.code.clone(),
+                        display: c.display.clone(),
+                    })
                     .collect::<Vec<_>>(),
             ),
             Some(system) => {
@@ -93,7 +108,11 @@ impl<'a> Terminology<'a> {
                 None => nested_codes,
                 Some(current) => current
                     .into_iter()
-                    .filter(|c| nested_codes.iter().any(|n| n.code == c.code && n.system == c.system))
+                    .filter(|c| {
+                        nested_codes
+                            .iter()
+                            .any(|n| n.code == c.code && n.system == c.system)
+                    })
                     .collect(),
             });
         }
@@ -103,7 +122,11 @@ impl<'a> Terminology<'a> {
 
 fn flatten(system: &str, concepts: &[Concept], out: &mut Vec<ExpandedCode>) {
     for concept in concepts {
-        out.push(ExpandedCode { system: system.to_owned(), code: concept.code.clone(), display: concept.display.clone() });
+        out.push(ExpandedCode {
+            system: system.to_owned(),
+            code: concept.code.clone(),
+            display: concept.display.clone(),
+        });
         flatten(system, &concept.concept, out);
     }
 }

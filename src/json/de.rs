@@ -45,12 +45,17 @@ pub trait Object: Sized {
     /// # Errors
     ///
     /// Unknown, duplicate or invalid elements, and JSON syntax errors.
-    fn read_fields(reader: &mut Reader<'_>, resource_type: ResourceTypeState) -> Result<Self, ReadError>;
+    fn read_fields(
+        reader: &mut Reader<'_>,
+        resource_type: ResourceTypeState,
+    ) -> Result<Self, ReadError>;
 }
 
 impl<T: Object> FromJson for T {
     fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
-        let result = reader.begin_object(T::EXPECTED).and_then(|()| T::read_fields(reader, ResourceTypeState::Missing));
+        let result = reader
+            .begin_object(T::EXPECTED)
+            .and_then(|()| T::read_fields(reader, ResourceTypeState::Missing));
         match (result, T::RESOURCE_TYPE) {
             (Err(error), Some(name)) => Err(error.at(Segment::Resource(name))),
             (result, _) => result,
@@ -64,7 +69,10 @@ impl<T: Object> FromJson for T {
 ///
 /// The errors of [`Object::read_fields`], with the resource type added to
 /// the path.
-pub fn read_resource_fields<T: Object>(reader: &mut Reader<'_>, state: ResourceTypeState) -> Result<Box<T>, ReadError> {
+pub fn read_resource_fields<T: Object>(
+    reader: &mut Reader<'_>,
+    state: ResourceTypeState,
+) -> Result<Box<T>, ReadError> {
     match T::read_fields(reader, state) {
         Ok(value) => Ok(Box::new(value)),
         Err(error) => Err(match T::RESOURCE_TYPE {
@@ -76,13 +84,17 @@ pub fn read_resource_fields<T: Object>(reader: &mut Reader<'_>, state: ResourceT
 
 #[cold]
 fn duplicate(reader: &Reader<'_>, key: &'static str) -> ReadError {
-    reader.data_error(format!("duplicate element `{key}`")).at(Segment::Element(key))
+    reader
+        .data_error(format!("duplicate element `{key}`"))
+        .at(Segment::Element(key))
 }
 
 /// Builds the error for a key that the struct does not define.
 #[cold]
 pub fn unknown_element(reader: &Reader<'_>, key: &str) -> ReadError {
-    reader.data_error(format!("unknown element `{key}`")).at(Segment::Unknown(key.to_owned()))
+    reader
+        .data_error(format!("unknown element `{key}`"))
+        .at(Segment::Unknown(key.to_owned()))
 }
 
 /// Reads the value of a `resourceType` key and checks it.
@@ -100,7 +112,9 @@ pub fn read_resource_type(
         return Err(duplicate(reader, "resourceType"));
     }
     let start = reader.offset();
-    let found = reader.string("the resource type name (a JSON string)").map_err(|e| e.at(Segment::Element("resourceType")))?;
+    let found = reader
+        .string("the resource type name (a JSON string)")
+        .map_err(|e| e.at(Segment::Element("resourceType")))?;
     if found != expected {
         reader.rewind(start);
         return Err(reader
@@ -116,8 +130,15 @@ pub fn read_resource_type(
 /// # Errors
 ///
 /// When `state` is [`ResourceTypeState::Missing`].
-pub fn require_resource_type(reader: &Reader<'_>, state: ResourceTypeState) -> Result<(), ReadError> {
-    if state == ResourceTypeState::Missing { Err(reader.data_error("missing resourceType")) } else { Ok(()) }
+pub fn require_resource_type(
+    reader: &Reader<'_>,
+    state: ResourceTypeState,
+) -> Result<(), ReadError> {
+    if state == ResourceTypeState::Missing {
+        Err(reader.data_error("missing resourceType"))
+    } else {
+        Ok(())
+    }
 }
 
 /// The `id` and `extension` of a primitive, from its `_name` sibling.
@@ -136,7 +157,11 @@ impl ElementPart {
 
     /// Turns the part into a primitive with no value, carrying this id and these extensions.
     pub fn into_primitive<T>(self) -> Primitive<T> {
-        Primitive { value: None, id: self.id, extension: self.extension }
+        Primitive {
+            value: None,
+            id: self.id,
+            extension: self.extension,
+        }
     }
 
     fn read(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
@@ -150,7 +175,10 @@ impl ElementPart {
                 other => return Err(unknown_element(reader, other)),
             }
         }
-        Ok(ElementPart { id: id.finish(), extension: extension.finish() })
+        Ok(ElementPart {
+            id: id.finish(),
+            extension: extension.finish(),
+        })
     }
 }
 
@@ -208,11 +236,19 @@ impl<T: FromJson> ListSlot<T> {
         if self.0.is_some() {
             return Err(duplicate(reader, key));
         }
-        reader.begin_array("an array").map_err(|e| e.at(Segment::Element(key)))?;
+        reader
+            .begin_array("an array")
+            .map_err(|e| e.at(Segment::Element(key)))?;
         let mut items = Vec::new();
-        while reader.next_item().map_err(|e| e.at(Segment::Element(key)))? {
+        while reader
+            .next_item()
+            .map_err(|e| e.at(Segment::Element(key)))?
+        {
             let index = items.len();
-            items.push(T::read_json(reader).map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?);
+            items.push(
+                T::read_json(reader)
+                    .map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?,
+            );
         }
         self.0 = Some(items);
         Ok(())
@@ -274,7 +310,10 @@ pub struct PrimitiveSlot<T> {
 impl<T: JsonValue> PrimitiveSlot<T> {
     /// Creates an empty slot.
     pub fn new() -> Self {
-        PrimitiveSlot { value: None, element: None }
+        PrimitiveSlot {
+            value: None,
+            element: None,
+        }
     }
 
     /// Reads the value part, under `key`.
@@ -283,7 +322,11 @@ impl<T: JsonValue> PrimitiveSlot<T> {
     ///
     /// A duplicate key or an invalid value (`null` included).
     #[inline(never)]
-    pub fn read_value(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
+    pub fn read_value(
+        &mut self,
+        reader: &mut Reader<'_>,
+        key: &'static str,
+    ) -> Result<(), ReadError> {
         if self.value.is_some() {
             return Err(duplicate(reader, key));
         }
@@ -297,7 +340,11 @@ impl<T: JsonValue> PrimitiveSlot<T> {
     ///
     /// A duplicate key or an invalid object.
     #[inline(never)]
-    pub fn read_element(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
+    pub fn read_element(
+        &mut self,
+        reader: &mut Reader<'_>,
+        key: &'static str,
+    ) -> Result<(), ReadError> {
         if self.element.is_some() {
             return Err(duplicate(reader, key));
         }
@@ -311,11 +358,23 @@ impl<T: JsonValue> PrimitiveSlot<T> {
     ///
     /// Never fails; the signature matches the other slots.
     #[inline(never)]
-    pub fn finish(self, _reader: &Reader<'_>, _key: &'static str) -> Result<Option<Primitive<T>>, ReadError> {
+    pub fn finish(
+        self,
+        _reader: &Reader<'_>,
+        _key: &'static str,
+    ) -> Result<Option<Primitive<T>>, ReadError> {
         Ok(match (self.value, self.element) {
             (None, None) => None,
-            (value, None) => Some(Primitive { value, id: None, extension: Vec::new() }),
-            (value, Some(part)) => Some(Primitive { value, id: part.id, extension: part.extension }),
+            (value, None) => Some(Primitive {
+                value,
+                id: None,
+                extension: Vec::new(),
+            }),
+            (value, Some(part)) => Some(Primitive {
+                value,
+                id: part.id,
+                extension: part.extension,
+            }),
         })
     }
 }
@@ -337,7 +396,10 @@ pub struct PrimitiveListSlot<T> {
 impl<T: JsonValue> PrimitiveListSlot<T> {
     /// Creates an empty slot.
     pub fn new() -> Self {
-        PrimitiveListSlot { values: None, elements: None }
+        PrimitiveListSlot {
+            values: None,
+            elements: None,
+        }
     }
 
     /// Reads the value array, under `key`.
@@ -346,19 +408,30 @@ impl<T: JsonValue> PrimitiveListSlot<T> {
     ///
     /// A duplicate key, a value that is not an array, or an invalid item.
     #[inline(never)]
-    pub fn read_value(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
+    pub fn read_value(
+        &mut self,
+        reader: &mut Reader<'_>,
+        key: &'static str,
+    ) -> Result<(), ReadError> {
         if self.values.is_some() {
             return Err(duplicate(reader, key));
         }
-        reader.begin_array("an array").map_err(|e| e.at(Segment::Element(key)))?;
+        reader
+            .begin_array("an array")
+            .map_err(|e| e.at(Segment::Element(key)))?;
         let mut values = Vec::new();
-        while reader.next_item().map_err(|e| e.at(Segment::Element(key)))? {
+        while reader
+            .next_item()
+            .map_err(|e| e.at(Segment::Element(key)))?
+        {
             if reader.null() {
                 values.push(None);
                 continue;
             }
             let index = values.len();
-            values.push(Some(T::read_json(reader).map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?));
+            values.push(Some(T::read_json(reader).map_err(|e| {
+                e.at(Segment::Index(index)).at(Segment::Element(key))
+            })?));
         }
         self.values = Some(values);
         Ok(())
@@ -370,19 +443,31 @@ impl<T: JsonValue> PrimitiveListSlot<T> {
     ///
     /// A duplicate key, a value that is not an array, or an invalid item.
     #[inline(never)]
-    pub fn read_element(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
+    pub fn read_element(
+        &mut self,
+        reader: &mut Reader<'_>,
+        key: &'static str,
+    ) -> Result<(), ReadError> {
         if self.elements.is_some() {
             return Err(duplicate(reader, key));
         }
-        reader.begin_array("an array").map_err(|e| e.at(Segment::Element(key)))?;
+        reader
+            .begin_array("an array")
+            .map_err(|e| e.at(Segment::Element(key)))?;
         let mut elements = Vec::new();
-        while reader.next_item().map_err(|e| e.at(Segment::Element(key)))? {
+        while reader
+            .next_item()
+            .map_err(|e| e.at(Segment::Element(key)))?
+        {
             if reader.null() {
                 elements.push(None);
                 continue;
             }
             let index = elements.len();
-            elements.push(Some(ElementPart::read(reader).map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?));
+            elements
+                .push(Some(ElementPart::read(reader).map_err(|e| {
+                    e.at(Segment::Index(index)).at(Segment::Element(key))
+                })?));
         }
         self.elements = Some(elements);
         Ok(())
@@ -394,12 +479,21 @@ impl<T: JsonValue> PrimitiveListSlot<T> {
     ///
     /// When both arrays are present with different lengths.
     #[inline(never)]
-    pub fn finish(self, reader: &Reader<'_>, key: &'static str) -> Result<Vec<Primitive<T>>, ReadError> {
+    pub fn finish(
+        self,
+        reader: &Reader<'_>,
+        key: &'static str,
+    ) -> Result<Vec<Primitive<T>>, ReadError> {
         match (self.values, self.elements) {
             (None, None) => Ok(Vec::new()),
-            (Some(values), None) => {
-                Ok(values.into_iter().map(|value| Primitive { value, id: None, extension: Vec::new() }).collect())
-            }
+            (Some(values), None) => Ok(values
+                .into_iter()
+                .map(|value| Primitive {
+                    value,
+                    id: None,
+                    extension: Vec::new(),
+                })
+                .collect()),
             (None, Some(elements)) => Ok(elements
                 .into_iter()
                 .map(|part| part.map(ElementPart::into_primitive).unwrap_or_default())
@@ -418,7 +512,11 @@ impl<T: JsonValue> PrimitiveListSlot<T> {
                     .into_iter()
                     .zip(elements)
                     .map(|(value, part)| {
-                        let mut primitive = Primitive { value, id: None, extension: Vec::new() };
+                        let mut primitive = Primitive {
+                            value,
+                            id: None,
+                            extension: Vec::new(),
+                        };
                         if let Some(part) = part {
                             part.apply(&mut primitive);
                         }
@@ -446,7 +544,11 @@ pub trait Choice: Sized {
     /// # Errors
     ///
     /// A second type for the same choice, or an invalid value.
-    fn read(slot: &mut ChoiceSlot<Self>, key: &str, reader: &mut Reader<'_>) -> Result<bool, ReadError>;
+    fn read(
+        slot: &mut ChoiceSlot<Self>,
+        key: &str,
+        reader: &mut Reader<'_>,
+    ) -> Result<bool, ReadError>;
 
     /// Attaches an id and extensions read under `_key` to the variant of `key`.
     /// Returns the value unchanged as the error when the variant differs.
@@ -476,7 +578,10 @@ pub struct ChoiceSlot<E> {
 impl<E: Choice> ChoiceSlot<E> {
     /// Creates an empty slot.
     pub fn new() -> Self {
-        ChoiceSlot { value: None, pending: None }
+        ChoiceSlot {
+            value: None,
+            pending: None,
+        }
     }
 
     #[cold]
@@ -487,7 +592,10 @@ impl<E: Choice> ChoiceSlot<E> {
             (None, None) => key,
         };
         reader
-            .data_error(format!("`{other}` and `{key}` are both present, but `{}[x]` takes one type", E::ELEMENT))
+            .data_error(format!(
+                "`{other}` and `{key}` are both present, but `{}[x]` takes one type",
+                E::ELEMENT
+            ))
             .at(Segment::Element(key))
     }
 
@@ -503,11 +611,20 @@ impl<E: Choice> ChoiceSlot<E> {
         key: &'static str,
         make: fn(Primitive<T>) -> E,
     ) -> Result<(), ReadError> {
-        if self.value.is_some() || self.pending.as_ref().is_some_and(|(other, _)| *other != key) {
+        if self.value.is_some()
+            || self
+                .pending
+                .as_ref()
+                .is_some_and(|(other, _)| *other != key)
+        {
             return Err(self.conflict(reader, key));
         }
         let value = T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?;
-        self.value = Some(make(Primitive { value: Some(value), id: None, extension: Vec::new() }));
+        self.value = Some(make(Primitive {
+            value: Some(value),
+            id: None,
+            extension: Vec::new(),
+        }));
         Ok(())
     }
 
@@ -538,7 +655,12 @@ impl<E: Choice> ChoiceSlot<E> {
     ///
     /// Another type already present, or an invalid object.
     #[inline(never)]
-    pub fn read_element(&mut self, reader: &mut Reader<'_>, element_key: &'static str, key: &'static str) -> Result<(), ReadError> {
+    pub fn read_element(
+        &mut self,
+        reader: &mut Reader<'_>,
+        element_key: &'static str,
+        key: &'static str,
+    ) -> Result<(), ReadError> {
         if self.pending.is_some() || self.value.as_ref().is_some_and(|v| v.json_key() != key) {
             return Err(self.conflict(reader, element_key));
         }
@@ -553,17 +675,24 @@ impl<E: Choice> ChoiceSlot<E> {
     ///
     /// When an `_key` part does not match the variant read.
     #[inline(never)]
-    pub fn finish(self, reader: &Reader<'_>, _element: &'static str) -> Result<Option<E>, ReadError> {
+    pub fn finish(
+        self,
+        reader: &Reader<'_>,
+        _element: &'static str,
+    ) -> Result<Option<E>, ReadError> {
         match (self.value, self.pending) {
             (value, None) => Ok(value),
             (None, Some((key, part))) => match E::from_element(key, part) {
                 Some(value) => Ok(Some(value)),
                 None => Err(reader.data_error(format!("`_{key}` has no matching value"))),
             },
-            (Some(value), Some((key, part))) => match value.attach(key, part) {
-                Ok(value) => Ok(Some(value)),
-                Err(value) => Err(reader.data_error(format!("`_{key}` does not match `{}`", value.json_key()))),
-            },
+            (Some(value), Some((key, part))) => {
+                match value.attach(key, part) {
+                    Ok(value) => Ok(Some(value)),
+                    Err(value) => Err(reader
+                        .data_error(format!("`_{key}` does not match `{}`", value.json_key()))),
+                }
+            }
         }
     }
 }
@@ -581,12 +710,19 @@ pub trait DispatchResource: Sized {
     /// # Errors
     ///
     /// The errors of the resource's fields.
-    fn dispatch(resource_type: ResourceType, reader: &mut Reader<'_>, state: ResourceTypeState) -> Result<Self, ReadError>;
+    fn dispatch(
+        resource_type: ResourceType,
+        reader: &mut Reader<'_>,
+        state: ResourceTypeState,
+    ) -> Result<Self, ReadError>;
 }
 
 fn parse_resource_type(reader: &Reader<'_>, name: &str) -> Result<ResourceType, ReadError> {
-    ResourceType::from_name(name)
-        .ok_or_else(|| reader.data_error(format!("unknown resourceType `{name}`")).at(Segment::Element("resourceType")))
+    ResourceType::from_name(name).ok_or_else(|| {
+        reader
+            .data_error(format!("unknown resourceType `{name}`"))
+            .at(Segment::Element("resourceType"))
+    })
 }
 
 impl FromJson for Resource {
@@ -599,7 +735,9 @@ impl FromJson for Resource {
             return Err(reader.data_error("missing resourceType"));
         };
         if first == "resourceType" {
-            let name = reader.string("the resource type name (a JSON string)").map_err(|e| e.at(Segment::Element("resourceType")))?;
+            let name = reader
+                .string("the resource type name (a JSON string)")
+                .map_err(|e| e.at(Segment::Element("resourceType")))?;
             let resource_type = parse_resource_type(reader, &name)?;
             return Resource::dispatch(resource_type, reader, ResourceTypeState::Read);
         }
@@ -622,7 +760,9 @@ fn find_resource_type(reader: &mut Reader<'_>, start: usize) -> Result<ResourceT
     scan.begin_object("a resource")?;
     while let Some(key) = scan.next_key()? {
         if key == "resourceType" {
-            let name = scan.string("the resource type name (a JSON string)").map_err(|e| e.at(Segment::Element("resourceType")))?;
+            let name = scan
+                .string("the resource type name (a JSON string)")
+                .map_err(|e| e.at(Segment::Element("resourceType")))?;
             return parse_resource_type(&scan, &name);
         }
         scan.skip_value()?;

@@ -79,16 +79,23 @@ pub mod __private {
     /// # Errors
     ///
     /// When the value is not a string or not one of the codes.
-    pub fn serde_code<'de, T: CodeEnum, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    pub fn serde_code<'de, T: CodeEnum, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<T, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-        T::from_code(&text).ok_or_else(|| serde::de::Error::custom(crate::r4::InvalidCode::new::<T>(&text)))
+        T::from_code(&text)
+            .ok_or_else(|| serde::de::Error::custom(crate::r4::InvalidCode::new::<T>(&text)))
     }
 
     /// Formats a generated struct for `Debug` as its name and its compact
     /// JSON. Reusing the writer keeps the generated code small: a derived
     /// `Debug` for hundreds of structs costs more compile time than it is
     /// worth, and FHIR readers know the JSON form.
-    pub fn debug_as_json<T: ser::ToJson>(name: &str, value: &T, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    pub fn debug_as_json<T: ser::ToJson>(
+        name: &str,
+        value: &T,
+        f: &mut std::fmt::Formatter<'_>,
+    ) -> std::fmt::Result {
         let mut writer = Writer::new(Vec::with_capacity(256));
         value.write_json(&mut writer);
         f.write_str(name)?;
@@ -105,8 +112,11 @@ pub mod __private {
     ///
     /// The errors of the value's reader, as `D::Error` with the element path
     /// in the message.
-    pub fn serde_deserialize<'de, T: de::FromJson, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-        let raw = <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+    pub fn serde_deserialize<'de, T: de::FromJson, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<T, D::Error> {
+        let raw =
+            <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
         de::read_document::<T>(raw.get().as_bytes()).map_err(|error| {
             let path = error.path_string();
             if path.is_empty() {
@@ -124,11 +134,15 @@ pub mod __private {
     /// # Errors
     ///
     /// Serializers other than serde_json's may reject the raw value.
-    pub fn serde_serialize<T: ser::ToJson, S: serde::Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serde_serialize<T: ser::ToJson, S: serde::Serializer>(
+        value: &T,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         let mut writer = Writer::new(Vec::with_capacity(512));
         value.write_json(&mut writer);
         let text = String::from_utf8(writer.into_bytes()).map_err(serde::ser::Error::custom)?;
-        let raw = serde_json::value::RawValue::from_string(text).map_err(serde::ser::Error::custom)?;
+        let raw =
+            serde_json::value::RawValue::from_string(text).map_err(serde::ser::Error::custom)?;
         serde::Serialize::serialize(&raw, serializer)
     }
 }
@@ -202,11 +216,25 @@ impl Error {
             reader::ReadErrorKind::Eof => Category::Eof,
         };
         let (line, column) = reader::Reader::line_column(input, error.offset);
-        Error { category, path: error.path_string(), message: error.message().to_owned(), line, column, source: None }
+        Error {
+            category,
+            path: error.path_string(),
+            message: error.message().to_owned(),
+            line,
+            column,
+            source: None,
+        }
     }
 
     pub(crate) fn io(error: io::Error) -> Self {
-        Error { category: Category::Io, path: String::new(), message: error.to_string(), line: 0, column: 0, source: Some(error) }
+        Error {
+            category: Category::Io,
+            path: String::new(),
+            message: error.to_string(),
+            line: 0,
+            column: 0,
+            source: Some(error),
+        }
     }
 
     pub(crate) fn too_long(line: usize, limit: usize) -> Self {

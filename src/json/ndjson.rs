@@ -37,7 +37,13 @@ impl<R: BufRead> Reader<R> {
 
     /// A reader that rejects lines longer than `max_line` bytes.
     pub fn with_max_line(inner: R, max_line: usize) -> Self {
-        Reader { inner, buffer: Vec::new(), line: 0, max_line, failed: false }
+        Reader {
+            inner,
+            buffer: Vec::new(),
+            line: 0,
+            max_line,
+            failed: false,
+        }
     }
 
     /// The 1-based number of the last line read.
@@ -120,8 +126,14 @@ impl<R: BufRead> Iterator for Reader<R> {
 }
 
 fn trim_ascii(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &bytes[start..end]
 }
 
@@ -135,7 +147,10 @@ pub struct Writer<W> {
 impl<W: Write> Writer<W> {
     /// A writer on `inner`. Wrap files in a `BufWriter`.
     pub fn new(inner: W) -> Self {
-        Writer { inner, buffer: Vec::with_capacity(4096) }
+        Writer {
+            inner,
+            buffer: Vec::with_capacity(4096),
+        }
     }
 
     /// Writes one resource and a newline.

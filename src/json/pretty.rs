@@ -71,6 +71,9 @@ mod tests {
         let compact = br#"{"a":[1,{"b":"x,{y}\"z"}],"c":{},"d":[]}"#;
         let value: serde_json::Value = serde_json::from_slice(compact).unwrap();
         let expected = serde_json::to_vec_pretty(&value).unwrap();
-        assert_eq!(String::from_utf8(indent(compact)).unwrap(), String::from_utf8(expected).unwrap());
+        assert_eq!(
+            String::from_utf8(indent(compact)).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
     }
 }

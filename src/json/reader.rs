@@ -139,7 +139,12 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A reader at the start of `bytes`.
     pub fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, pos: 0, depth: 0, first: true }
+        Reader {
+            bytes,
+            pos: 0,
+            depth: 0,
+            first: true,
+        }
     }
 
     /// The current byte offset.
@@ -155,7 +160,12 @@ impl<'a> Reader<'a> {
 
     #[cold]
     pub(crate) fn error(&self, kind: ReadErrorKind, message: impl Into<String>) -> ReadError {
-        ReadError { kind, message: message.into(), offset: self.pos, path: Vec::new() }
+        ReadError {
+            kind,
+            message: message.into(),
+            offset: self.pos,
+            path: Vec::new(),
+        }
     }
 
     /// An error about the value at the current position.
@@ -169,10 +179,15 @@ impl<'a> Reader<'a> {
         let found = self.bytes.get(self.pos).copied();
         let kind = match found {
             None => ReadErrorKind::Eof,
-            Some(b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => ReadErrorKind::Data,
+            Some(b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
+                ReadErrorKind::Data
+            }
             Some(_) => ReadErrorKind::Syntax,
         };
-        self.error(kind, format!("expected {expected}, found {}", describe(found)))
+        self.error(
+            kind,
+            format!("expected {expected}, found {}", describe(found)),
+        )
     }
 
     #[inline]
@@ -201,14 +216,20 @@ impl<'a> Reader<'a> {
     pub fn end(&mut self) -> Result<(), ReadError> {
         match self.peek() {
             None => Ok(()),
-            Some(_) => Err(self.error(ReadErrorKind::Syntax, "trailing characters after the JSON value")),
+            Some(_) => Err(self.error(
+                ReadErrorKind::Syntax,
+                "trailing characters after the JSON value",
+            )),
         }
     }
 
     fn enter(&mut self) -> Result<(), ReadError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.error(ReadErrorKind::Data, format!("nesting deeper than {MAX_DEPTH} levels")));
+            return Err(self.error(
+                ReadErrorKind::Data,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            ));
         }
         self.first = true;
         Ok(())
@@ -331,7 +352,11 @@ impl<'a> Reader<'a> {
         let start = self.pos + 1;
         // Fast path: no escapes. Jump to the first byte that ends the string
         // or needs attention.
-        let mut i = match self.bytes.get(start..).and_then(|rest| super::scan::find_special(rest, &STRING_SPECIAL)) {
+        let mut i = match self
+            .bytes
+            .get(start..)
+            .and_then(|rest| super::scan::find_special(rest, &STRING_SPECIAL))
+        {
             Some(offset) => start + offset,
             None => self.bytes.len(),
         };
@@ -389,7 +414,9 @@ impl<'a> Reader<'a> {
                         }
                         _ => {
                             self.pos = i;
-                            return Err(self.error(ReadErrorKind::Syntax, "invalid escape in string"));
+                            return Err(
+                                self.error(ReadErrorKind::Syntax, "invalid escape in string")
+                            );
                         }
                     };
                     out.push(escaped);
@@ -412,7 +439,10 @@ impl<'a> Reader<'a> {
     }
 
     fn hex4(&mut self) -> Result<u16, ReadError> {
-        let digits = self.bytes.get(self.pos..self.pos + 4).ok_or_else(|| self.error(ReadErrorKind::Eof, "unterminated \\u escape"))?;
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error(ReadErrorKind::Eof, "unterminated \\u escape"))?;
         let mut value = 0u16;
         for &d in digits {
             let nibble = match d {
@@ -443,7 +473,8 @@ impl<'a> Reader<'a> {
         } else {
             u32::from(high)
         };
-        char::from_u32(code).ok_or_else(|| self.error(ReadErrorKind::Syntax, "unpaired surrogate in \\u escape"))
+        char::from_u32(code)
+            .ok_or_else(|| self.error(ReadErrorKind::Syntax, "unpaired surrogate in \\u escape"))
     }
 
     /// Reads a boolean.
@@ -515,7 +546,8 @@ impl<'a> Reader<'a> {
         }
         self.pos = i;
         // The bytes checked above are ASCII.
-        std::str::from_utf8(&bytes[start..i]).map_err(|_| self.error(ReadErrorKind::Syntax, "invalid number"))
+        std::str::from_utf8(&bytes[start..i])
+            .map_err(|_| self.error(ReadErrorKind::Syntax, "invalid number"))
     }
 
     /// Skips one value of any type, checking its syntax.
@@ -551,15 +583,25 @@ impl<'a> Reader<'a> {
     pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
         let before = &bytes[..offset.min(bytes.len())];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let column = std::str::from_utf8(&before[line_start..]).map_or(before.len() - line_start, |s| s.chars().count()) + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let column = std::str::from_utf8(&before[line_start..])
+            .map_or(before.len() - line_start, |s| s.chars().count())
+            + 1;
         (line, column)
     }
 }
 
 impl Clone for Reader<'_> {
     fn clone(&self) -> Self {
-        Reader { bytes: self.bytes, pos: self.pos, depth: self.depth, first: self.first }
+        Reader {
+            bytes: self.bytes,
+            pos: self.pos,
+            depth: self.depth,
+            first: self.first,
+        }
     }
 }
 

@@ -29,7 +29,9 @@ pub(crate) fn find_special(bytes: &[u8], special: &[bool; 256]) -> Option<usize>
     let mut offset = 0;
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
-        let word = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+        let word = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
         if may_need_attention(word) {
             if let Some(found) = chunk.iter().position(|&b| special[usize::from(b)]) {
                 return Some(offset + found);
@@ -37,7 +39,11 @@ pub(crate) fn find_special(bytes: &[u8], special: &[bool; 256]) -> Option<usize>
         }
         offset += 8;
     }
-    chunks.remainder().iter().position(|&b| special[usize::from(b)]).map(|found| offset + found)
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| special[usize::from(b)])
+        .map(|found| offset + found)
 }
 
 #[cfg(test)]
@@ -59,7 +65,11 @@ mod tests {
             for at in 0..40 {
                 let mut bytes = vec![b'a'; 40];
                 bytes[at] = special;
-                assert_eq!(find_special(&bytes, &table), Some(at), "byte {special:#x} at {at}");
+                assert_eq!(
+                    find_special(&bytes, &table),
+                    Some(at),
+                    "byte {special:#x} at {at}"
+                );
             }
         }
     }

@@ -71,7 +71,12 @@ pub fn bare<T: JsonValue>(writer: &mut Writer, key: &'static str, value: &Option
 /// Writes a single primitive as `key` and, when it has an id or extensions,
 /// `_key`.
 #[inline(never)]
-pub fn primitive<T: JsonValue>(writer: &mut Writer, key: &'static str, element_key: &'static str, value: &Option<Primitive<T>>) {
+pub fn primitive<T: JsonValue>(
+    writer: &mut Writer,
+    key: &'static str,
+    element_key: &'static str,
+    value: &Option<Primitive<T>>,
+) {
     if let Some(value) = value {
         primitive_value(writer, key, element_key, value);
     }
@@ -79,7 +84,12 @@ pub fn primitive<T: JsonValue>(writer: &mut Writer, key: &'static str, element_k
 
 /// Writes one present primitive as `key` and `_key`.
 #[inline(never)]
-pub fn primitive_value<T: JsonValue>(writer: &mut Writer, key: &'static str, element_key: &'static str, value: &Primitive<T>) {
+pub fn primitive_value<T: JsonValue>(
+    writer: &mut Writer,
+    key: &'static str,
+    element_key: &'static str,
+    value: &Primitive<T>,
+) {
     if let Some(inner) = &value.value {
         writer.key(key);
         inner.write_json(writer);
@@ -94,7 +104,12 @@ pub fn primitive_value<T: JsonValue>(writer: &mut Writer, key: &'static str, ele
 /// and `_key` with ids and extensions, each with `null` where an item has
 /// none. An array is left out when all of its items would be `null`.
 #[inline(never)]
-pub fn primitives<T: JsonValue>(writer: &mut Writer, key: &'static str, element_key: &'static str, items: &[Primitive<T>]) {
+pub fn primitives<T: JsonValue>(
+    writer: &mut Writer,
+    key: &'static str,
+    element_key: &'static str,
+    items: &[Primitive<T>],
+) {
     if items.is_empty() {
         return;
     }

@@ -11,8 +11,8 @@ use std::str::FromStr;
 use super::reader::{ReadError, Reader};
 use super::writer::Writer;
 use crate::primitives::{
-    Base64Binary, Canonical, Code, Date, DateTime, Decimal, Id, Instant, Markdown, Oid, PositiveInt, Time, UnsignedInt,
-    Uri, Url, Uuid, Xhtml, validate_string,
+    Base64Binary, Canonical, Code, Date, DateTime, Decimal, Id, Instant, Markdown, Oid,
+    PositiveInt, Time, UnsignedInt, Uri, Url, Uuid, Xhtml, validate_string,
 };
 
 /// A primitive value as it appears in JSON: a string, number or boolean.
@@ -44,11 +44,15 @@ impl JsonValue for i32 {
         let text = reader.number("an integer (a JSON number)")?;
         if text.contains(['.', 'e', 'E']) {
             reader.rewind(start);
-            return Err(reader.data_error(format!("invalid integer `{text}`: expected a whole number without fraction or exponent")));
+            return Err(reader.data_error(format!(
+                "invalid integer `{text}`: expected a whole number without fraction or exponent"
+            )));
         }
         text.parse().map_err(|_| {
             reader.rewind(start);
-            reader.data_error(format!("integer `{text}` is out of range (-2147483648 to 2147483647)"))
+            reader.data_error(format!(
+                "integer `{text}` is out of range (-2147483648 to 2147483647)"
+            ))
         })
     }
 
@@ -102,7 +106,9 @@ impl JsonValue for String {
         // strings with escapes need the full check; the rest need only the
         // length rules.
         let valid = match &text {
-            Cow::Borrowed(borrowed) => !borrowed.is_empty() && borrowed.len() <= STRING_MAX_BYTES_UNCHECKED,
+            Cow::Borrowed(borrowed) => {
+                !borrowed.is_empty() && borrowed.len() <= STRING_MAX_BYTES_UNCHECKED
+            }
             Cow::Owned(_) => false,
         };
         if !valid {

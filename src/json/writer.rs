@@ -15,7 +15,10 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 impl Writer {
     /// A writer appending to `out`.
     pub fn new(out: Vec<u8>) -> Self {
-        Writer { out, first: Vec::with_capacity(16) }
+        Writer {
+            out,
+            first: Vec::with_capacity(16),
+        }
     }
 
     /// The bytes written.
@@ -93,7 +96,8 @@ impl Writer {
     /// Writes `true` or `false`.
     #[inline]
     pub fn boolean(&mut self, value: bool) {
-        self.out.extend_from_slice(if value { b"true" } else { b"false" });
+        self.out
+            .extend_from_slice(if value { b"true" } else { b"false" });
     }
 
     /// Writes `null`.
@@ -218,13 +222,19 @@ mod tests {
         w.key("b");
         w.boolean(true);
         w.end_object();
-        assert_eq!(String::from_utf8(w.into_bytes()).unwrap(), r#"{"a":[-42,"q\"\u0001\n",null],"b":true}"#);
+        assert_eq!(
+            String::from_utf8(w.into_bytes()).unwrap(),
+            r#"{"a":[-42,"q\"\u0001\n",null],"b":true}"#
+        );
     }
 
     #[test]
     fn integer_extremes() {
         let mut w = Writer::new(Vec::new());
         w.integer(i64::MIN);
-        assert_eq!(String::from_utf8(w.into_bytes()).unwrap(), i64::MIN.to_string());
+        assert_eq!(
+            String::from_utf8(w.into_bytes()).unwrap(),
+            i64::MIN.to_string()
+        );
     }
 }

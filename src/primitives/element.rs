@@ -23,7 +23,11 @@ pub struct Primitive<T> {
 impl<T> Primitive<T> {
     /// An element holding `value` and no id or extensions.
     pub fn new(value: T) -> Self {
-        Primitive { value: Some(value), id: None, extension: Vec::new() }
+        Primitive {
+            value: Some(value),
+            id: None,
+            extension: Vec::new(),
+        }
     }
 
     /// The value, if present.
@@ -39,7 +43,11 @@ impl<T> Primitive<T> {
 
 impl<T> Default for Primitive<T> {
     fn default() -> Self {
-        Primitive { value: None, id: None, extension: Vec::new() }
+        Primitive {
+            value: None,
+            id: None,
+            extension: Vec::new(),
+        }
     }
 }
 

@@ -87,7 +87,10 @@ impl CompartmentDef {
     /// The parameters through which `resource_type` joins the compartment,
     /// or `None` when it is not in the compartment.
     pub fn params_for(&self, resource_type: &str) -> Option<&'static [&'static str]> {
-        self.members.iter().find(|m| m.resource_type == resource_type).map(|m| m.params)
+        self.members
+            .iter()
+            .find(|m| m.resource_type == resource_type)
+            .map(|m| m.params)
     }
 }
 
@@ -110,5 +113,9 @@ pub fn search_parameter(resource_type: &str, code: &str) -> Option<&'static Sear
     params[start..]
         .iter()
         .take_while(|p| p.code == code)
-        .find(|p| p.base.iter().any(|b| *b == resource_type || *b == "Resource" || *b == "DomainResource"))
+        .find(|p| {
+            p.base
+                .iter()
+                .any(|b| *b == resource_type || *b == "Resource" || *b == "DomainResource")
+        })
 }
