@@ -29,7 +29,7 @@ fn package_path() -> PathBuf {
     path
 }
 
-/// Every `.json` file of the package, by file name.
+/// Reads every `.json` file of the package, with its file name.
 fn example_files() -> Vec<(String, Vec<u8>)> {
     let file = std::fs::File::open(package_path()).expect("open package");
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
@@ -53,7 +53,7 @@ fn example_files() -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// The number literals of a JSON text, in order, as written.
+/// Collects the number literals of a JSON text, in order, as written.
 fn number_literals(text: &[u8]) -> Vec<&[u8]> {
     let mut out = Vec::new();
     let mut i = 0;

@@ -83,7 +83,7 @@ pub struct Definitions {
 }
 
 impl Definitions {
-    /// An empty set.
+    /// Creates an empty set.
     pub fn new() -> Self {
         Self::default()
     }
@@ -143,32 +143,32 @@ impl Definitions {
         Ok(())
     }
 
-    /// Every StructureDefinition, in load order.
+    /// Returns every StructureDefinition, in load order.
     pub fn structure_definitions(&self) -> &[StructureDefinition] {
         &self.structures
     }
 
-    /// The StructureDefinition at `url`.
+    /// Returns the StructureDefinition at `url`.
     pub fn structure_definition(&self, url: &str) -> Option<&StructureDefinition> {
         self.structure_by_url.get(url).map(|&i| &self.structures[i])
     }
 
-    /// The ValueSet at `url` (a `|version` suffix is ignored).
+    /// Returns the ValueSet at `url` (a `|version` suffix is ignored).
     pub fn value_set(&self, url: &str) -> Option<&ValueSet> {
         self.value_sets.get(url.split('|').next().unwrap_or(url))
     }
 
-    /// The CodeSystem at `url`.
+    /// Returns the CodeSystem at `url`.
     pub fn code_system(&self, url: &str) -> Option<&CodeSystem> {
         self.code_systems.get(url.split('|').next().unwrap_or(url))
     }
 
-    /// Every SearchParameter, in load order.
+    /// Returns every SearchParameter, in load order.
     pub fn search_parameters(&self) -> &[SearchParameter] {
         &self.search_parameters
     }
 
-    /// Every CompartmentDefinition, in load order.
+    /// Returns every CompartmentDefinition, in load order.
     pub fn compartments(&self) -> &[CompartmentDefinition] {
         &self.compartments
     }
@@ -238,7 +238,7 @@ impl CoreGenerator {
     }
 }
 
-/// Writes `contents` to `path` unless the file already holds exactly that,
+/// Writes `contents` to `path` unless the file already contains exactly that,
 /// so that unchanged output does not trigger recompilation.
 ///
 /// # Errors

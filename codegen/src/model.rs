@@ -8,7 +8,7 @@ use crate::names;
 use crate::terminology::Terminology;
 use crate::{Definitions, Error};
 
-/// How a primitive value is stored in Rust.
+/// The Rust storage of a primitive value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Prim {
     /// One of the hand-written primitive types, by FHIR type name.
@@ -82,13 +82,13 @@ pub struct Field {
 }
 
 impl Field {
-    /// Whether the field is a `Vec`.
+    /// Returns whether the field is a `Vec`.
     pub fn repeated(&self) -> bool {
         self.max != Some(1) && self.max != Some(0)
     }
 }
 
-/// What a struct stands for.
+/// The kind of FHIR definition a struct is generated from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StructKind {
     Resource,
@@ -162,7 +162,7 @@ const PRIMITIVES: &[&str] = &[
     "xhtml",
 ];
 
-/// Whether `code` names a FHIR primitive type.
+/// Returns whether `code` names a FHIR primitive type.
 pub fn is_primitive(code: &str) -> bool {
     PRIMITIVES.contains(&code)
 }
@@ -275,7 +275,7 @@ fn snapshot(sd: &StructureDefinition) -> Result<&[ElementDefinition], Error> {
         .ok_or_else(|| Error::Model(format!("{} has no snapshot", sd.url)))
 }
 
-/// Whether `child` is a direct child path of `parent`.
+/// Returns whether `child` is a direct child path of `parent`.
 fn is_child(parent: &str, child: &str) -> bool {
     child.len() > parent.len() + 1
         && child.starts_with(parent)

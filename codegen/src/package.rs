@@ -31,7 +31,7 @@ pub struct Package {
     pub version: String,
     /// The `dependencies` of `package.json`, as (id, version) pairs.
     pub dependencies: Vec<(String, String)>,
-    /// Where the package was read from.
+    /// The path the package was read from.
     pub location: PathBuf,
     /// Every JSON file of the package except `package.json` and `.index.json`.
     pub files: Vec<PackageFile>,
@@ -116,7 +116,7 @@ impl Package {
         })
     }
 
-    /// The conformance and example resources of the package, skipping files
+    /// Returns the conformance and example resources of the package, skipping files
     /// that are not FHIR resources.
     pub fn resources(&self) -> impl Iterator<Item = &PackageFile> {
         self.files
@@ -193,12 +193,12 @@ pub struct PackageSearchPath {
 }
 
 impl PackageSearchPath {
-    /// An empty search path.
+    /// Creates an empty search path.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The standard search path: `first` (usually the project's
+    /// Builds the standard search path: `first` (usually the project's
     /// `fhir-definitions/`), then every folder in `FHIR_PACKAGE_PATH`, then
     /// the FHIR package cache `~/.fhir/packages`.
     pub fn standard(first: impl Into<PathBuf>) -> Self {
@@ -223,7 +223,7 @@ impl PackageSearchPath {
         self
     }
 
-    /// The folders searched, in order.
+    /// Returns the folders searched, in order.
     pub fn dirs(&self) -> &[PathBuf] {
         &self.dirs
     }

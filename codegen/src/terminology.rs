@@ -19,7 +19,7 @@ pub struct Terminology<'a> {
 }
 
 /// ValueSets larger than this are left as plain codes: an enum of thousands
-/// of variants costs compile time and helps nobody.
+/// of variants costs compile time without helping callers.
 const MAX_ENUM_CODES: usize = 600;
 
 impl<'a> Terminology<'a> {
@@ -27,7 +27,7 @@ impl<'a> Terminology<'a> {
         Terminology { defs }
     }
 
-    /// The `name` of the ValueSet at `url`.
+    /// Returns the `name` of the ValueSet at `url`.
     pub fn value_set_name(&self, url: &str) -> Option<&'a str> {
         self.defs.value_set(url)?.name.as_deref()
     }

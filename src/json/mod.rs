@@ -52,11 +52,11 @@ pub mod __private {
     pub trait CodeEnum: Copy + 'static {
         /// The canonical URL of the value set.
         const VALUE_SET: &'static str;
-        /// The code as FHIR spells it.
+        /// Returns the code as FHIR spells it.
         fn as_str(self) -> &'static str;
         /// The variant for `code`, which must match exactly.
         fn from_code(code: &str) -> Option<Self>;
-        /// Every code, in definition order.
+        /// Returns every code, in definition order.
         fn codes() -> &'static [Self];
     }
 
@@ -149,7 +149,7 @@ pub mod __private {
 
 pub(crate) use __private::CodeEnum;
 
-/// What kind of problem an [`Error`] reports.
+/// The category of problem an [`Error`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Category {
@@ -182,29 +182,29 @@ pub struct Error {
 }
 
 impl Error {
-    /// What kind of problem this is.
+    /// Returns the category of the problem.
     pub fn category(&self) -> Category {
         self.category
     }
 
-    /// The element path of the value that failed, such as
+    /// Returns the element path of the value that failed, such as
     /// `Bundle.entry[3].resource.ofType(Patient).birthDate`, or an empty
     /// string when the error is not about one element (a syntax error, say).
     pub fn path(&self) -> &str {
         &self.path
     }
 
-    /// The description of the problem, without path or position.
+    /// Returns the description of the problem, without path or position.
     pub fn message(&self) -> &str {
         &self.message
     }
 
-    /// The 1-based line of the input where the error was detected, or 0.
+    /// Returns the 1-based line of the input where the error was detected, or 0.
     pub fn line(&self) -> usize {
         self.line
     }
 
-    /// The 1-based column of the input where the error was detected, or 0.
+    /// Returns the 1-based column of the input where the error was detected, or 0.
     pub fn column(&self) -> usize {
         self.column
     }

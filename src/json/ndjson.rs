@@ -30,12 +30,12 @@ pub struct Reader<R> {
 }
 
 impl<R: BufRead> Reader<R> {
-    /// A reader with the [`DEFAULT_MAX_LINE`] limit.
+    /// Creates a reader with the [`DEFAULT_MAX_LINE`] limit.
     pub fn new(inner: R) -> Self {
         Self::with_max_line(inner, DEFAULT_MAX_LINE)
     }
 
-    /// A reader that rejects lines longer than `max_line` bytes.
+    /// Creates a reader that rejects lines longer than `max_line` bytes.
     pub fn with_max_line(inner: R, max_line: usize) -> Self {
         Reader {
             inner,
@@ -46,7 +46,7 @@ impl<R: BufRead> Reader<R> {
         }
     }
 
-    /// The 1-based number of the last line read.
+    /// Returns the 1-based number of the last line read.
     pub fn line(&self) -> usize {
         self.line
     }
@@ -56,7 +56,7 @@ impl<R: BufRead> Reader<R> {
     /// Returns `None` at the end of the input. An error for a line that is
     /// not a valid resource carries the line number; reading can go on with
     /// the next line. After an I/O error or a line over the limit the reader
-    /// stops, because it no longer knows where the next line starts.
+    /// stops, because the start of the next line is then unknown.
     ///
     /// # Errors
     ///
@@ -145,7 +145,7 @@ pub struct Writer<W> {
 }
 
 impl<W: Write> Writer<W> {
-    /// A writer on `inner`. Wrap files in a `BufWriter`.
+    /// Creates a writer on `inner`. Wrap files in a `BufWriter`.
     pub fn new(inner: W) -> Self {
         Writer {
             inner,

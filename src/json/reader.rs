@@ -27,7 +27,7 @@ pub enum Segment {
     Resource(&'static str),
 }
 
-/// What kind of problem a [`ReadError`] is.
+/// The category of a [`ReadError`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadErrorKind {
     /// Not valid JSON.
@@ -91,7 +91,7 @@ impl ReadError {
         out
     }
 
-    /// The message without path or position.
+    /// Returns the message without path or position.
     pub(crate) fn message(&self) -> &str {
         &self.message
     }
@@ -111,7 +111,7 @@ static STRING_SPECIAL: [bool; 256] = {
     table
 };
 
-/// The JSON type found where another was expected, for messages.
+/// Names the JSON type found where another was expected, for messages.
 fn describe(byte: Option<u8>) -> &'static str {
     match byte {
         Some(b'{') => "an object",
@@ -137,7 +137,7 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    /// A reader at the start of `bytes`.
+    /// Creates a reader at the start of `bytes`.
     pub fn new(bytes: &'a [u8]) -> Self {
         Reader {
             bytes,
@@ -147,7 +147,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The current byte offset.
+    /// Returns the current byte offset.
     pub fn offset(&self) -> usize {
         self.pos
     }
@@ -168,7 +168,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// An error about the value at the current position.
+    /// Builds an error about the value at the current position.
     #[cold]
     pub fn data_error(&self, message: impl Into<String>) -> ReadError {
         self.error(ReadErrorKind::Data, message)
@@ -201,7 +201,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The first byte of the next value, after whitespace.
+    /// Returns the first byte of the next value, after whitespace.
     #[inline]
     pub fn peek(&mut self) -> Option<u8> {
         self.skip_whitespace();

@@ -12,7 +12,7 @@ fn zero_bytes(word: u64) -> u64 {
     word.wrapping_sub(ONES) & !word & HIGH
 }
 
-/// Whether any byte of `word` may be `"`, `\` or below 0x20.
+/// Returns whether any byte of `word` may be `"`, `\` or below 0x20.
 #[inline]
 fn may_need_attention(word: u64) -> bool {
     let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
@@ -21,7 +21,7 @@ fn may_need_attention(word: u64) -> bool {
     (below_space | quote | backslash) != 0
 }
 
-/// The offset of the first byte of `bytes` for which `special` is true,
+/// Returns the offset of the first byte of `bytes` for which `special` is true,
 /// where `special` is true for at least `"`, `\` and every byte below 0x20,
 /// and false for every other ASCII byte.
 #[inline]

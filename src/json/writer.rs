@@ -13,7 +13,7 @@ pub struct Writer {
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 impl Writer {
-    /// A writer appending to `out`.
+    /// Creates a writer that appends to `out`.
     pub fn new(out: Vec<u8>) -> Self {
         Writer {
             out,
@@ -21,7 +21,7 @@ impl Writer {
         }
     }
 
-    /// The bytes written.
+    /// Returns the bytes written.
     pub fn into_bytes(self) -> Vec<u8> {
         self.out
     }

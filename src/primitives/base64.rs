@@ -86,7 +86,7 @@ fn check_base64(text: &str) -> Result<(), Cow<'static, str>> {
     Ok(())
 }
 
-/// Whether `bytes` is whole groups of base64 digits with no whitespace,
+/// Returns whether `bytes` is whole groups of base64 digits with no whitespace,
 /// padded with `=` in at most the last two places.
 fn is_plain_base64(bytes: &[u8]) -> bool {
     let len = bytes.len();

@@ -21,7 +21,7 @@ pub struct Primitive<T> {
 }
 
 impl<T> Primitive<T> {
-    /// An element holding `value` and no id or extensions.
+    /// Creates an element with `value` and no id or extensions.
     pub fn new(value: T) -> Self {
         Primitive {
             value: Some(value),
@@ -30,12 +30,12 @@ impl<T> Primitive<T> {
         }
     }
 
-    /// The value, if present.
+    /// Returns the value, if present.
     pub fn value(&self) -> Option<&T> {
         self.value.as_ref()
     }
 
-    /// Whether the element has neither a value, an id nor extensions.
+    /// Returns whether the element has neither a value, an id nor extensions.
     pub fn is_empty(&self) -> bool {
         self.value.is_none() && self.id.is_none() && self.extension.is_empty()
     }

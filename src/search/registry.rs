@@ -84,7 +84,7 @@ pub struct CompartmentMember {
 }
 
 impl CompartmentDef {
-    /// The parameters through which `resource_type` joins the compartment,
+    /// Returns the parameters through which `resource_type` joins the compartment,
     /// or `None` when it is not in the compartment.
     pub fn params_for(&self, resource_type: &str) -> Option<&'static [&'static str]> {
         self.members
@@ -94,18 +94,18 @@ impl CompartmentDef {
     }
 }
 
-/// The core compartment definition for `code` (`Patient`, `Encounter`,
+/// Returns the core compartment definition for `code` (`Patient`, `Encounter`,
 /// `RelatedPerson`, `Practitioner`, `Device`).
 pub fn compartment(code: &str) -> Option<&'static CompartmentDef> {
     crate::r4::COMPARTMENTS.iter().find(|c| c.code == code)
 }
 
-/// Every core search parameter, sorted by code then URL.
+/// Returns every core search parameter, sorted by code then URL.
 pub fn search_parameters() -> &'static [SearchParamDef] {
     &crate::r4::SEARCH_PARAMETERS
 }
 
-/// The search parameter named `code` that applies to `resource_type`,
+/// Finds the search parameter named `code` that applies to `resource_type`,
 /// including those defined on `Resource` and `DomainResource` for all types.
 pub fn search_parameter(resource_type: &str, code: &str) -> Option<&'static SearchParamDef> {
     let params = search_parameters();
