@@ -36,10 +36,22 @@ fn main() {
             "2.0.0",
         ),
         (
+            "CARGO_FEATURE_CARIN_BB",
+            "carin_bb",
+            "hl7.fhir.us.carin-bb",
+            "1.1.0",
+        ),
+        (
             "CARGO_FEATURE_US_CORE",
             "us_core",
             "hl7.fhir.us.core",
             "6.1.0",
+        ),
+        (
+            "CARGO_FEATURE_US_CORE",
+            "us_core",
+            "hl7.fhir.us.core",
+            "3.1.1",
         ),
         (
             "CARGO_FEATURE_PDEX",

@@ -59,7 +59,7 @@ fn ident(name: &str) -> Ident {
 
 /// Cleans definition text for rustdoc: no indented code blocks or fences,
 /// which rustdoc would compile as doctests.
-fn clean_docs(text: &str) -> String {
+pub(crate) fn clean_docs(text: &str) -> String {
     text.replace("\r\n", "\n")
         .replace('\r', "\n")
         .lines()
@@ -95,7 +95,7 @@ fn prim_type(prim: &Prim) -> TokenStream {
     }
 }
 
-fn value_type(value: &ValueType) -> TokenStream {
+pub(crate) fn value_type(value: &ValueType) -> TokenStream {
     match value {
         ValueType::Primitive(prim) => {
             let inner = prim_type(prim);

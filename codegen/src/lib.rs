@@ -11,6 +11,7 @@
 
 pub mod definitions;
 mod emit_extract;
+mod emit_profiles;
 mod emit_search;
 mod emit_types;
 mod fhirpath;

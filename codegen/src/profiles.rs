@@ -18,24 +18,43 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::definitions::{ElementDefinition, StructureDefinition};
+use crate::emit_profiles::{
+    Emitted, ModuleState, TypedContext, emit_enums, emit_extension, emit_resource_profile,
+};
+use crate::model;
 use crate::package::{Package, PackageSearchPath};
 use crate::terminology::Terminology;
 use crate::{Definitions, Error, write_if_changed};
 
+/// Where a guide's package comes from.
+#[derive(Debug, Clone)]
+enum GuideSource {
+    /// A package id and version, looked up on the search path.
+    Registry { package_id: String, version: String },
+    /// A `.tgz` or a folder with `package/package.json`.
+    Path(PathBuf),
+}
+
 /// One implementation guide to emit.
 #[derive(Debug, Clone)]
 struct Guide {
+    /// The module name; for [`ProfileGenerator::add_guide`] the short name,
+    /// completed with the version once the package is loaded.
+    module: Option<String>,
     short_name: String,
-    package_id: String,
-    version: String,
+    source: GuideSource,
+    /// Canonical URLs or names of the definitions to emit; empty for all.
+    only: Vec<String>,
 }
 
-/// Generates the profile tables of one or more implementation guides into
-/// one Rust source file.
+/// Generates the profile tables and typed profile structs of one or more
+/// implementation guides into one Rust source file.
 #[derive(Debug, Clone)]
 pub struct ProfileGenerator {
     search_path: PackageSearchPath,
     guides: Vec<Guide>,
+    /// The path of the crate that defines `profiles` and `r4`.
+    runtime: String,
 }
 
 /// The package of the FHIR version that every guide builds on.
@@ -49,6 +68,7 @@ impl ProfileGenerator {
         ProfileGenerator {
             search_path: PackageSearchPath::standard(definitions_dir),
             guides: Vec::new(),
+            runtime: "crate".to_owned(),
         }
     }
 
@@ -56,9 +76,13 @@ impl ProfileGenerator {
     /// `<short_name>_v<version>` (see [`module_name`]).
     pub fn add_guide(&mut self, short_name: &str, package_id: &str, version: &str) -> &mut Self {
         self.guides.push(Guide {
+            module: None,
             short_name: short_name.to_owned(),
-            package_id: package_id.to_owned(),
-            version: version.to_owned(),
+            source: GuideSource::Registry {
+                package_id: package_id.to_owned(),
+                version: version.to_owned(),
+            },
+            only: Vec::new(),
         });
         self
     }
@@ -81,24 +105,58 @@ impl ProfileGenerator {
             let guide_packages = self
                 .guides
                 .iter()
-                .map(|guide| self.search_path.load(&guide.package_id, &guide.version))
+                .map(|guide| match &guide.source {
+                    GuideSource::Registry {
+                        package_id,
+                        version,
+                    } => self.search_path.load(package_id, version),
+                    GuideSource::Path(path) => Package::load(path),
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let core = self.search_path.load(CORE_ID, CORE_VERSION)?;
+            let mut core_defs = Definitions::new();
+            core_defs.add_package(&core)?;
+            let space = model::build(&core_defs)?;
+            let mut context = TypedContext::new(&space, &self.runtime);
+
+            // First pass: choose every name, so that a profile can use the
+            // extension types of any guide in the file.
+            let mut plans = Vec::new();
             for (guide, package) in self.guides.iter().zip(&guide_packages) {
-                let module = module_name(&guide.short_name, &guide.version);
+                let module = guide
+                    .module
+                    .clone()
+                    .unwrap_or_else(|| module_name(&guide.short_name, &package.version));
                 let defs = self.guide_definitions(package, &core)?;
-                emit_guide(&mut source, &module, package, &defs);
+                let plan = plan_guide(guide, &module, package, &defs, &mut context)?;
+                plans.push((module, package, defs, plan));
+            }
+            for (module, package, defs, plan) in plans {
+                let mut text = String::new();
+                emit_guide(&mut text, &module, package, &defs, plan, &context);
+                if self.runtime != "crate" {
+                    text = text.replace(
+                        "crate::profiles::",
+                        &format!("{}::profiles::", self.runtime),
+                    );
+                }
+                source.push_str(&text);
                 modules.push((module, package.id.clone(), package.version.clone()));
             }
         }
         source.push_str(
-            "/// Every implementation guide compiled in, in the order of the build script.\n",
+            "/// Every implementation guide in this file, in the order they were added.\n",
         );
-        source.push_str("pub static GUIDES: &[crate::profiles::Guide] = &[\n");
+        let _ = writeln!(
+            source,
+            "pub static GUIDES: &[{}::profiles::Guide] = &[",
+            self.runtime
+        );
         for (module, id, version) in &modules {
             let _ = writeln!(
                 source,
-                "    crate::profiles::Guide {{ module: {module:?}, package_id: {id:?}, version: {version:?}, profiles: {module}::PROFILES }},"
+                "    {}::profiles::Guide {{ module: {module:?}, package_id: {id:?}, version: {version:?}, profiles: {module}::PROFILES }},",
+                self.runtime
             );
         }
         source.push_str("];\n");
@@ -153,23 +211,27 @@ fn is_emitted(sd: &StructureDefinition) -> bool {
     constraint && (on_resource || extension) && sd.snapshot.is_some()
 }
 
-fn emit_guide(source: &mut String, module: &str, package: &Package, defs: &Definitions) {
-    let terminology = Terminology::new(defs);
-    let _ = writeln!(
-        source,
-        "/// Profiles and extensions of `{}#{}`.",
-        package.id, package.version
-    );
-    let _ = writeln!(source, "pub mod {module} {{");
-    source.push_str("    #![allow(clippy::unreadable_literal, reason = \"generated tables\")]\n");
+/// The definitions of one guide to emit and their names.
+struct GuidePlan {
+    /// Index into the guide's structure definitions, static name, type name.
+    items: Vec<(usize, String, String)>,
+    state: ModuleState,
+}
 
-    // Each required value set is listed once per module.
-    let mut code_lists: BTreeMap<String, Option<usize>> = BTreeMap::new();
-    let mut code_list_source = String::new();
-    let mut profile_source = String::new();
-    let mut statics = Vec::new();
-    let mut used_names = HashSet::new();
-
+/// Chooses the definitions of a guide to emit and their names, and records
+/// the guide's extension types in `context`.
+///
+/// # Errors
+///
+/// Returns [`Error::Model`] when `guide.only` names a definition that the
+/// package does not have.
+fn plan_guide(
+    guide: &Guide,
+    module: &str,
+    package: &Package,
+    defs: &Definitions,
+    context: &mut TypedContext<'_>,
+) -> Result<GuidePlan, Error> {
     let urls: HashSet<String> = package
         .resources()
         .filter(|f| !f.is_example)
@@ -180,11 +242,72 @@ fn emit_guide(source: &mut String, module: &str, package: &Package, defs: &Defin
                 .map(str::to_owned)
         })
         .collect();
-    for sd in defs.structure_definitions() {
+    let mut state = ModuleState::new();
+    let mut used_statics = HashSet::new();
+    let mut items = Vec::new();
+    let mut found = HashSet::new();
+    for (index, sd) in defs.structure_definitions().iter().enumerate() {
         if !urls.contains(&sd.url) || !is_emitted(sd) {
             continue;
         }
-        let static_name = unique_static_name(&sd.name, &mut used_names);
+        if !guide.only.is_empty() {
+            let Some(wanted) = guide.only.iter().find(|w| **w == sd.url || **w == sd.name) else {
+                continue;
+            };
+            found.insert(wanted.clone());
+        }
+        let static_name = unique_static_name(&sd.name, &mut used_statics);
+        let type_name = state.type_name(&sd.name);
+        if sd.type_name == "Extension" {
+            context
+                .extension_types
+                .entry(sd.url.clone())
+                .or_insert_with(|| (module.to_owned(), type_name.clone()));
+        }
+        items.push((index, static_name, type_name));
+    }
+    if let Some(missing) = guide.only.iter().find(|w| !found.contains(*w)) {
+        return Err(Error::Model(format!(
+            "{missing} is not a resource profile or extension definition of {}#{}",
+            package.id, package.version
+        )));
+    }
+    Ok(GuidePlan { items, state })
+}
+
+fn emit_guide(
+    source: &mut String,
+    module: &str,
+    package: &Package,
+    defs: &Definitions,
+    plan: GuidePlan,
+    context: &TypedContext<'_>,
+) {
+    let terminology = Terminology::new(defs);
+    let _ = writeln!(
+        source,
+        "/// Profiles and extensions of `{}#{}`.",
+        package.id, package.version
+    );
+    let _ = writeln!(source, "pub mod {module} {{");
+    source.push_str(MODULE_ATTRIBUTES);
+    let _ = writeln!(
+        source,
+        "    #[allow(unused_imports)]\n    use {}::profiles::__private as rt;",
+        context.root()
+    );
+
+    // Each required value set is listed once per module.
+    let mut code_lists: BTreeMap<String, Option<usize>> = BTreeMap::new();
+    let mut code_list_source = String::new();
+    let mut profile_source = String::new();
+    let mut typed_source = String::new();
+    let mut statics = Vec::new();
+    let GuidePlan { items, mut state } = plan;
+    let all = defs.structure_definitions();
+
+    for (index, static_name, type_name) in &items {
+        let sd = &all[*index];
         let Some(snapshot) = &sd.snapshot else {
             continue;
         };
@@ -222,7 +345,30 @@ fn emit_guide(source: &mut String, module: &str, package: &Package, defs: &Defin
             emit_element(&mut profile_source, element, codes_ref);
         }
         profile_source.push_str("        ],\n    };\n");
-        statics.push(static_name);
+        statics.push(static_name.clone());
+
+        let emitted = Emitted {
+            sd,
+            static_name,
+            type_name,
+        };
+        if sd.type_name == "Extension" {
+            emit_extension(
+                &mut typed_source,
+                context,
+                &mut state,
+                &terminology,
+                &emitted,
+            );
+        } else {
+            emit_resource_profile(
+                &mut typed_source,
+                context,
+                &mut state,
+                &terminology,
+                &emitted,
+            );
+        }
     }
     source.push_str(&code_list_source);
     source.push_str(&profile_source);
@@ -231,8 +377,15 @@ fn emit_guide(source: &mut String, module: &str, package: &Package, defs: &Defin
     for name in &statics {
         let _ = write!(source, "&{name}, ");
     }
-    source.push_str("];\n}\n");
+    source.push_str("];\n");
+    source.push_str(&typed_source);
+    emit_enums(source, context, &state);
+    source.push_str("}\n");
 }
+
+/// Lints allowed in a generated guide module: the documentation is the
+/// guide's own text, and the structs mirror the base resources.
+const MODULE_ATTRIBUTES: &str = "    #![allow(\n        clippy::unreadable_literal,\n        clippy::needless_update,\n        clippy::large_enum_variant,\n        clippy::doc_lazy_continuation,\n        clippy::tabs_in_doc_comments,\n        clippy::too_long_first_doc_paragraph,\n        clippy::empty_docs,\n        clippy::upper_case_acronyms,\n        clippy::redundant_closure,\n        clippy::doc_markdown,\n        unused_mut,\n        non_camel_case_types,\n        rustdoc::broken_intra_doc_links,\n        rustdoc::invalid_html_tags,\n        rustdoc::bare_urls,\n        rustdoc::invalid_rust_codeblocks,\n        reason = \"generated code; the documentation is the guide's text as written\"\n    )]\n";
 
 /// Emits the code list of a required binding once and returns the name of
 /// its constant, or `None` when the binding is not required or the value set

@@ -28,11 +28,15 @@
 //! pattern values, required bindings whose codes can be listed, and slicing.
 //! [`typed`] has validated types with accessors for a few key profiles.
 
-#[cfg(any(feature = "plan-net", feature = "us-core", feature = "carin-bb"))]
 pub mod typed;
 mod validate;
 
-pub use validate::{ConstraintKind, Violation, validate, validate_json};
+#[doc(hidden)]
+pub use typed::__private;
+pub use typed::{ExtensionType, ProfileError, ProfileType, ValueSetCode, from_slice, to_vec};
+pub use validate::{
+    ConstraintKind, Violation, validate, validate_against, validate_json, validate_json_against,
+};
 
 /// One implementation guide compiled into the crate.
 #[derive(Debug)]
@@ -230,11 +234,29 @@ pub fn guides() -> &'static [Guide] {
 /// optionally followed by `|version`. Without a version, the first guide
 /// that defines the URL wins, in the order of [`guides`].
 pub fn find(canonical: &str) -> Option<&'static Profile> {
+    find_in(GUIDES, canonical)
+}
+
+/// Finds a profile by canonical URL as [`find`] does, but first in the guide
+/// that contains `near`, so that a profile of one version of a guide refers
+/// to the same version's definitions.
+pub(crate) fn find_near(canonical: &str, near: &'static Profile) -> Option<&'static Profile> {
+    let own = GUIDES.iter().find(|guide| {
+        guide
+            .profiles
+            .iter()
+            .any(|profile| std::ptr::eq(*profile, near))
+    });
+    own.and_then(|guide| find_in(std::slice::from_ref(guide), canonical))
+        .or_else(|| find(canonical))
+}
+
+fn find_in(guides: &'static [Guide], canonical: &str) -> Option<&'static Profile> {
     let (url, version) = match canonical.split_once('|') {
         Some((url, version)) => (url, Some(version)),
         None => (canonical, None),
     };
-    GUIDES
+    guides
         .iter()
         .flat_map(|guide| guide.profiles.iter().copied())
         .find(|profile| profile.url == url && version.is_none_or(|v| v == profile.version))

@@ -1,334 +1,439 @@
-//! Typed views of key profiles: a validated resource with accessors for its
-//! slices and extensions.
-//!
-//! Each type wraps the base resource. `TryFrom<base>` validates against the
-//! profile and returns every violation, and `From<profile> for base` returns
-//! the resource with the profile URL in `meta.profile`. The types serialize
-//! exactly as their base resource.
+//! The traits that generated profile, extension and value set types
+//! implement, JSON entry points for profile types, and the support code the
+//! generated types call.
 
-use crate::primitives::{Canonical, Primitive};
-use crate::r4::{Extension, ExtensionValue, Meta, Resource};
+use std::fmt;
 
-use super::{Violation, validate};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-/// Adds `url` to `meta.profile` unless it is there already.
-fn add_profile(meta: &mut Option<Meta>, url: &str) {
-    let meta = meta.get_or_insert_with(Meta::default);
-    let present = meta
-        .profile
-        .iter()
-        .any(|p| p.value().is_some_and(|c| c.url() == url));
-    if !present {
-        if let Ok(canonical) = Canonical::try_from(url) {
-            meta.profile.push(Primitive::new(canonical));
+use super::{ConstraintKind, Profile, Violation};
+use crate::r4::{OperationOutcome, Resource};
+
+/// A generated profile type: a base resource that conforms to a profile.
+///
+/// `TryFrom<Base>` validates and returns every violation, and `From<Self>
+/// for Base` adds the profile to `meta.profile`.
+pub trait ProfileType:
+    Sized + Clone + TryFrom<Self::Base, Error = Vec<Violation>> + Into<Self::Base>
+{
+    /// The base resource type.
+    type Base: Serialize + DeserializeOwned;
+    /// The canonical URL of the profile.
+    const URL: &'static str;
+    /// Returns the profile's table, which [`super::validate_against`] takes.
+    fn profile() -> &'static Profile;
+    /// Converts to the base resource, wrapped as a [`Resource`].
+    fn into_resource(self) -> Resource;
+    /// Converts from a [`Resource`] of the base type.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ProfileError::Invalid`] with every violation, including a
+    /// [`ConstraintKind::Type`] violation when the resource has another type.
+    fn from_resource(resource: Resource) -> Result<Self, ProfileError>;
+}
+
+/// A generated extension type, converted from and to [`crate::r4::Extension`].
+pub trait ExtensionType:
+    Sized + for<'a> TryFrom<&'a crate::r4::Extension, Error = Vec<Violation>>
+{
+    /// The canonical URL of the extension definition.
+    const URL: &'static str;
+}
+
+/// A generated enum of the codes of a required value set of a guide.
+pub trait ValueSetCode: Copy + 'static {
+    /// The canonical URL of the value set.
+    const VALUE_SET: &'static str;
+    /// Returns the code.
+    fn code(self) -> &'static str;
+    /// Returns the code system URL.
+    fn system(self) -> &'static str;
+    /// Returns the variant for `code`, in `system` when one is given.
+    fn from_coding(system: Option<&str>, code: &str) -> Option<Self>;
+}
+
+/// The error of reading a profile type from JSON.
+#[derive(Debug)]
+pub enum ProfileError {
+    /// The JSON is not a valid base resource.
+    Json(crate::json::Error),
+    /// The resource does not conform to the profile.
+    Invalid(Vec<Violation>),
+}
+
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProfileError::Json(error) => write!(f, "invalid resource JSON: {error}"),
+            ProfileError::Invalid(violations) => {
+                write!(f, "the resource does not conform to the profile: ")?;
+                write_violations(f, violations)
+            }
         }
     }
 }
 
-/// Returns the extensions in `extensions` with `url`.
-fn extensions_with<'a>(
-    extensions: &'a [Extension],
-    url: &'a str,
-) -> impl Iterator<Item = &'a Extension> + 'a {
-    extensions
-        .iter()
-        .filter(move |e| e.url.as_ref().is_some_and(|u| u.as_str() == url))
-}
-
-/// Defines a profile type over a base resource, with validation,
-/// conversion back to the base, access to the base, and serialization.
-macro_rules! profile_type {
-    ($(#[$doc:meta])* $name:ident, $base:ident, $url:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct $name(crate::r4::$base);
-
-        impl $name {
-            /// The canonical URL of the profile.
-            pub const URL: &'static str = $url;
-
-            /// Returns the base resource.
-            pub fn resource(&self) -> &crate::r4::$base {
-                &self.0
-            }
-        }
-
-        impl TryFrom<crate::r4::$base> for $name {
-            type Error = Vec<Violation>;
-
-            /// Validates `resource` against the profile.
-            ///
-            /// # Errors
-            ///
-            /// Returns every violation that [`validate`] finds.
-            fn try_from(resource: crate::r4::$base) -> Result<Self, Self::Error> {
-                let wrapped = Resource::$base(Box::new(resource));
-                validate(&wrapped, Self::URL)?;
-                let Resource::$base(resource) = wrapped else {
-                    // The resource was wrapped as this variant just above.
-                    return Err(Vec::new());
-                };
-                Ok($name(*resource))
-            }
-        }
-
-        impl From<$name> for crate::r4::$base {
-            /// Returns the resource with the profile URL in `meta.profile`.
-            fn from(profile: $name) -> Self {
-                let mut resource = profile.0;
-                add_profile(&mut resource.meta, $name::URL);
-                resource
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                self.0.serialize(serializer)
-            }
-        }
-    };
-}
-
-#[cfg(feature = "plan-net")]
-pub use plan_net::{NewPatients, PlanNetPractitionerRole};
-
-#[cfg(feature = "plan-net")]
-mod plan_net {
-    use super::*;
-    use crate::r4::{CodeableConcept, Reference};
-
-    /// The URL of the Plan Net `newpatients` extension.
-    pub const NEW_PATIENTS: &str =
-        "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/newpatients";
-    /// The URL of the Plan Net `network-reference` extension.
-    pub const NETWORK_REFERENCE: &str =
-        "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/network-reference";
-
-    profile_type!(
-        /// A PractitionerRole that conforms to Plan Net 1.2.0 `plannet-PractitionerRole`.
-        PlanNetPractitionerRole,
-        PractitionerRole,
-        "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/plannet-PractitionerRole"
-    );
-
-    /// One `newpatients` extension: whether new patients are accepted.
-    #[derive(Debug, Clone, Copy, PartialEq)]
-    pub struct NewPatients<'a> {
-        /// `acceptingPatients`, from the AcceptingPatientsVS value set.
-        pub accepting_patients: Option<&'a CodeableConcept>,
-        /// `fromNetwork`: the network the statement applies to.
-        pub from_network: Option<&'a Reference>,
-    }
-
-    impl PlanNetPractitionerRole {
-        /// Returns the `newpatients` extensions, one per network or one for all.
-        pub fn new_patients(&self) -> Vec<NewPatients<'_>> {
-            extensions_with(&self.0.extension, NEW_PATIENTS)
-                .map(|extension| NewPatients {
-                    accepting_patients: extensions_with(&extension.extension, "acceptingPatients")
-                        .find_map(|e| match &e.value {
-                            Some(ExtensionValue::CodeableConcept(concept)) => Some(&**concept),
-                            _ => None,
-                        }),
-                    from_network: extensions_with(&extension.extension, "fromNetwork").find_map(
-                        |e| match &e.value {
-                            Some(ExtensionValue::Reference(reference)) => Some(&**reference),
-                            _ => None,
-                        },
-                    ),
-                })
-                .collect()
-        }
-
-        /// Returns the networks of the role (`network-reference` extensions).
-        pub fn network_references(&self) -> Vec<&Reference> {
-            extensions_with(&self.0.extension, NETWORK_REFERENCE)
-                .filter_map(|e| match &e.value {
-                    Some(ExtensionValue::Reference(reference)) => Some(&**reference),
-                    _ => None,
-                })
-                .collect()
+impl std::error::Error for ProfileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ProfileError::Json(error) => Some(error),
+            ProfileError::Invalid(_) => None,
         }
     }
 }
 
-#[cfg(feature = "us-core")]
-pub use us_core::{RaceOrEthnicity, UsCorePatient};
+impl From<ProfileError> for OperationOutcome {
+    /// Builds one issue per violation, or one `invalid` issue for a JSON error.
+    fn from(error: ProfileError) -> Self {
+        match error {
+            ProfileError::Invalid(violations) => violations.into(),
+            ProfileError::Json(error) => vec![Violation {
+                path: error.path().to_owned(),
+                constraint: ConstraintKind::Type,
+                message: error.to_string(),
+            }]
+            .into(),
+        }
+    }
+}
 
-#[cfg(feature = "us-core")]
-mod us_core {
-    use super::*;
-    use crate::r4::Coding;
+fn write_violations(f: &mut fmt::Formatter<'_>, violations: &[Violation]) -> fmt::Result {
+    for (index, violation) in violations.iter().enumerate() {
+        if index > 0 {
+            f.write_str("; ")?;
+        }
+        write!(f, "{violation}")?;
+    }
+    Ok(())
+}
 
-    const RACE: &str = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race";
-    const ETHNICITY: &str = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity";
-    const BIRTH_SEX: &str = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex";
+/// Reads a profile type from resource JSON: the base resource is read, then
+/// validated.
+///
+/// # Errors
+///
+/// Returns [`ProfileError::Json`] when the bytes are not a valid resource and
+/// [`ProfileError::Invalid`] with every violation when it does not conform.
+pub fn from_slice<P: ProfileType>(bytes: &[u8]) -> Result<P, ProfileError> {
+    let resource = crate::json::from_slice(bytes).map_err(ProfileError::Json)?;
+    P::from_resource(resource)
+}
 
-    profile_type!(
-        /// A Patient that conforms to US Core 6.1.0 `us-core-patient`.
-        UsCorePatient,
-        Patient,
-        "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient"
-    );
+/// Writes a profile type as the JSON of its base resource, with the profile
+/// in `meta.profile`. The value is cloned to convert it.
+///
+/// # Errors
+///
+/// Returns the errors of [`crate::json::to_vec`].
+pub fn to_vec<P: ProfileType>(profile: &P) -> Result<Vec<u8>, crate::json::Error> {
+    crate::json::to_vec(&profile.clone().into_resource())
+}
 
-    /// The content of the US Core race or ethnicity extension.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct RaceOrEthnicity<'a> {
-        /// `ombCategory`: the OMB categories.
-        pub omb_category: Vec<&'a Coding>,
-        /// `detailed`: the detailed CDC race or ethnicity codes.
-        pub detailed: Vec<&'a Coding>,
-        /// `text`: the free-text description, 1..1 in the extension.
-        pub text: Option<&'a str>,
+/// Support code for the generated types. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    use serde_json::Value;
+
+    use super::{ProfileError, ProfileType, ValueSetCode};
+    use crate::primitives::{Canonical, Code, Primitive, Uri};
+    use crate::profiles::validate::slice_matches;
+    use crate::profiles::{ConstraintKind, Profile, Violation, validate_json_against};
+    use crate::r4::{CodeableConcept, Coding, Extension, ExtensionValue, Meta, Resource};
+
+    fn violation(path: &str, constraint: ConstraintKind, message: String) -> Violation {
+        Violation {
+            path: path.to_owned(),
+            constraint,
+            message,
+        }
     }
 
-    fn race_or_ethnicity<'a>(
-        extensions: &'a [Extension],
+    /// Validates `value` (a base resource) against `profile`.
+    pub fn validate<T: serde::Serialize>(value: &T, profile: &'static Profile) -> Vec<Violation> {
+        match serde_json::to_value(value) {
+            Ok(json) => validate_json_against(&json, profile)
+                .err()
+                .unwrap_or_default(),
+            Err(error) => vec![violation(
+                profile.base_type,
+                ConstraintKind::Type,
+                format!("the resource cannot be written as JSON: {error}"),
+            )],
+        }
+    }
+
+    /// Returns whether `value` belongs to the slice `profile.elements[slice]` of
+    /// the sliced element `profile.elements[sliced]`. The value is written as
+    /// JSON to run the table-driven discriminators.
+    pub fn in_slice<T: serde::Serialize>(
+        profile: &'static Profile,
+        sliced: usize,
+        slice: usize,
+        value: &T,
+    ) -> bool {
+        serde_json::to_value(value)
+            .is_ok_and(|json: Value| slice_matches(profile, sliced, slice, &json))
+    }
+
+    /// Takes the only item of `items`, recording a violation when there are more.
+    pub fn at_most_one<T>(items: Vec<T>, path: &str, violations: &mut Vec<Violation>) -> Option<T> {
+        if items.len() > 1 {
+            violations.push(violation(
+                path,
+                ConstraintKind::Cardinality,
+                format!("expected at most 1 occurrence, found {}", items.len()),
+            ));
+        }
+        items.into_iter().next()
+    }
+
+    /// Takes the only item of `items`, recording a violation unless there is
+    /// exactly one.
+    pub fn exactly_one<T>(items: Vec<T>, path: &str, violations: &mut Vec<Violation>) -> Option<T> {
+        if items.len() != 1 {
+            violations.push(violation(
+                path,
+                ConstraintKind::Cardinality,
+                format!("expected exactly 1 occurrence, found {}", items.len()),
+            ));
+        }
+        items.into_iter().next()
+    }
+
+    /// Passes `value` through, recording a violation when it is missing.
+    pub fn present<T>(value: Option<T>, path: &str, violations: &mut Vec<Violation>) -> Option<T> {
+        if value.is_none() {
+            violations.push(violation(
+                path,
+                ConstraintKind::Cardinality,
+                "a required element is missing".to_owned(),
+            ));
+        }
+        value
+    }
+
+    /// Passes `items` through, recording a violation when there are fewer than `min`.
+    pub fn at_least<T>(
+        items: Vec<T>,
+        min: usize,
+        path: &str,
+        violations: &mut Vec<Violation>,
+    ) -> Vec<T> {
+        if items.len() < min {
+            violations.push(violation(
+                path,
+                ConstraintKind::Cardinality,
+                format!("expected at least {min} occurrences, found {}", items.len()),
+            ));
+        }
+        items
+    }
+
+    /// Adds `url` to `meta.profile` unless it is there already.
+    pub fn ensure_profile(meta: &mut Option<Meta>, url: &str) {
+        let meta = meta.get_or_insert_with(Meta::default);
+        let present = meta
+            .profile
+            .iter()
+            .any(|p| p.value().is_some_and(|c| c.url() == url));
+        if !present {
+            if let Ok(canonical) = Canonical::try_from(url) {
+                meta.profile.push(Primitive::new(canonical));
+            }
+        }
+    }
+
+    fn has_url(extension: &Extension, url: &str) -> bool {
+        extension.url.as_ref().is_some_and(|u| u.as_str() == url)
+    }
+
+    /// Converts every extension of type `X` in `extensions`, skipping those
+    /// that do not convert.
+    pub fn extensions<X: super::ExtensionType>(
+        extensions: &[Extension],
+    ) -> impl Iterator<Item = X> + '_ {
+        extensions
+            .iter()
+            .filter(|e| has_url(e, X::URL))
+            .filter_map(|e| X::try_from(e).ok())
+    }
+
+    /// Converts every extension of type `X` in `extensions` and records the
+    /// violations of those that do not convert, under `slice_path`
+    /// (`Patient.extension:race`) with the index of the extension.
+    pub fn check_extensions<X: super::ExtensionType>(
+        extensions: &[Extension],
+        slice_path: &str,
+        violations: &mut Vec<Violation>,
+    ) {
+        let element_path = slice_path
+            .rsplit_once(':')
+            .map_or(slice_path, |(element, _)| element);
+        for (index, extension) in extensions.iter().enumerate() {
+            if !has_url(extension, X::URL) {
+                continue;
+            }
+            if let Err(found) = X::try_from(extension) {
+                let prefix = format!("{element_path}[{index}]");
+                violations.extend(found.into_iter().map(|mut v| {
+                    v.path = match v.path.strip_prefix("Extension") {
+                        Some(rest) => format!("{prefix}{rest}"),
+                        None => format!("{prefix}.{}", v.path),
+                    };
+                    v
+                }));
+            }
+        }
+    }
+
+    /// Returns a violation when `extension` does not have `url`.
+    pub fn check_url(extension: &Extension, url: &str) -> Vec<Violation> {
+        if has_url(extension, url) {
+            return Vec::new();
+        }
+        let found = extension.url.as_ref().map_or("no URL", |u| u.as_str());
+        vec![violation(
+            "Extension.url",
+            ConstraintKind::Fixed,
+            format!("expected {url}, found {found}"),
+        )]
+    }
+
+    /// Returns the sub-extensions of `extension` with `url`.
+    pub fn sub_extensions<'a>(
+        extension: &'a Extension,
         url: &'a str,
-    ) -> Option<RaceOrEthnicity<'a>> {
-        let extension = extensions_with(extensions, url).next()?;
-        let codings = |name: &'a str| {
-            extensions_with(&extension.extension, name)
-                .filter_map(|e| match &e.value {
-                    Some(ExtensionValue::Coding(coding)) => Some(&**coding),
-                    _ => None,
-                })
-                .collect()
-        };
-        let text = extensions_with(&extension.extension, "text").find_map(|e| match &e.value {
-            Some(ExtensionValue::String(text)) => text.value().map(String::as_str),
-            _ => None,
-        });
-        Some(RaceOrEthnicity {
-            omb_category: codings("ombCategory"),
-            detailed: codings("detailed"),
-            text,
-        })
+    ) -> impl Iterator<Item = &'a Extension> + 'a {
+        extension.extension.iter().filter(move |e| has_url(e, url))
     }
 
-    impl UsCorePatient {
-        /// Returns the `us-core-race` extension.
-        pub fn race(&self) -> Option<RaceOrEthnicity<'_>> {
-            race_or_ethnicity(&self.0.extension, RACE)
-        }
-
-        /// Returns the `us-core-ethnicity` extension.
-        pub fn ethnicity(&self) -> Option<RaceOrEthnicity<'_>> {
-            race_or_ethnicity(&self.0.extension, ETHNICITY)
-        }
-
-        /// Returns the code of the `us-core-birthsex` extension (`F`, `M`, `UNK`).
-        pub fn birth_sex(&self) -> Option<&str> {
-            extensions_with(&self.0.extension, BIRTH_SEX).find_map(|e| match &e.value {
-                Some(ExtensionValue::Code(code)) => code.value().map(|c| c.as_str()),
-                _ => None,
-            })
-        }
-    }
-}
-
-#[cfg(feature = "carin-bb")]
-pub use carin_bb::C4bbInpatientInstitutionalEob;
-
-#[cfg(feature = "carin-bb")]
-mod carin_bb {
-    use super::*;
-    use crate::r4::{
-        CodeableConcept, Coding, ExplanationOfBenefitItemAdjudication,
-        ExplanationOfBenefitSupportingInfo, ExplanationOfBenefitSupportingInfoTiming, Money,
-        Period,
-    };
-
-    profile_type!(
-        /// An ExplanationOfBenefit that conforms to CARIN BB 2.0.0
-        /// `C4BB-ExplanationOfBenefit-Inpatient-Institutional`.
-        C4bbInpatientInstitutionalEob,
-        ExplanationOfBenefit,
-        "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-ExplanationOfBenefit-Inpatient-Institutional"
-    );
-
-    /// Returns whether a CodeableConcept has a coding with `code`.
-    fn has_code(concept: Option<&CodeableConcept>, code: &str) -> bool {
-        concept.is_some_and(|c| {
-            c.coding
-                .iter()
-                .any(|coding| coding_code(coding) == Some(code))
-        })
-    }
-
-    fn coding_code(coding: &Coding) -> Option<&str> {
-        coding
-            .code
-            .as_ref()
-            .and_then(Primitive::value)
-            .map(|c| c.as_str())
-    }
-
-    impl C4bbInpatientInstitutionalEob {
-        /// Returns the value of the `uniqueclaimid` identifier slice.
-        pub fn unique_claim_id(&self) -> Option<&str> {
-            self.0
-                .identifier
-                .iter()
-                .find(|identifier| has_code(identifier.r#type.as_ref(), "uc"))
-                .and_then(|identifier| identifier.value.as_ref())
-                .and_then(Primitive::value)
-                .map(String::as_str)
-        }
-
-        /// Returns the `supportingInfo` entries whose category has `code`
-        /// (`admissionperiod`, `drg`, `typeofbill`, ...).
-        pub fn supporting_info(&self, code: &str) -> Vec<&ExplanationOfBenefitSupportingInfo> {
-            self.0
-                .supporting_info
-                .iter()
-                .filter(|info| has_code(info.category.as_ref(), code))
-                .collect()
-        }
-
-        /// Returns the period of the `admissionperiod` slice.
-        pub fn admission_period(&self) -> Option<&Period> {
-            self.supporting_info("admissionperiod")
-                .into_iter()
-                .find_map(|info| match &info.timing {
-                    Some(ExplanationOfBenefitSupportingInfoTiming::Period(period)) => {
-                        Some(&**period)
+    /// Takes a value out of each extension of `source` with `get`. An
+    /// extension whose value has another type is a violation; one with no
+    /// value is skipped.
+    pub fn values<'a, T>(
+        source: impl Iterator<Item = &'a Extension>,
+        get: impl Fn(&'a Extension) -> Option<T>,
+        path: &str,
+        expected: &str,
+        violations: &mut Vec<Violation>,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        for extension in source {
+            match get(extension) {
+                Some(value) => out.push(value),
+                None => {
+                    if let Some(value) = &extension.value {
+                        violations.push(violation(
+                            path,
+                            ConstraintKind::Type,
+                            format!(
+                                "expected a value of type {expected}, found {}",
+                                value.json_key()
+                            ),
+                        ));
                     }
-                    _ => None,
-                })
+                }
+            }
         }
+        out
+    }
 
-        /// Returns the code of the `drg` slice (an MS-DRG).
-        pub fn drg(&self) -> Option<&CodeableConcept> {
-            self.supporting_info("drg")
-                .into_iter()
-                .find_map(|info| info.code.as_ref())
+    /// Returns an empty extension with `url`.
+    pub fn extension(url: &str) -> Extension {
+        Extension {
+            url: Uri::try_from(url).ok(),
+            ..Extension::default()
         }
+    }
 
-        /// Returns the header-level adjudications whose category has `code`.
-        pub fn adjudication(&self, code: &str) -> Vec<&ExplanationOfBenefitItemAdjudication> {
-            self.0
-                .adjudication
-                .iter()
-                .filter(|a| has_code(a.category.as_ref(), code))
-                .collect()
+    /// Returns a sub-extension with `url` and `value`.
+    pub fn sub_extension(url: &str, value: ExtensionValue) -> Extension {
+        Extension {
+            value: Some(value),
+            ..extension(url)
         }
+    }
 
-        /// Returns the amount of the first header-level adjudication whose category
-        /// has `code` (`submitted`, `paidtoprovider`, ...).
-        pub fn adjudication_amount(&self, code: &str) -> Option<&Money> {
-            self.adjudication(code)
-                .into_iter()
-                .find_map(|a| a.amount.as_ref())
-        }
+    /// Returns the error for a resource of another type than the profile's.
+    pub fn wrong_type(resource: &Resource, profile: &'static Profile) -> ProfileError {
+        let found = resource.resource_type().as_str();
+        ProfileError::Invalid(vec![violation(
+            found,
+            ConstraintKind::Type,
+            format!(
+                "expected a {} for profile {}, found a {found}",
+                profile.base_type, profile.url
+            ),
+        )])
+    }
 
-        /// Returns the amount of the `total` entry whose category has `code`.
-        pub fn total(&self, code: &str) -> Option<&Money> {
-            self.0
-                .total
-                .iter()
-                .find(|t| has_code(t.category.as_ref(), code))
-                .and_then(|t| t.amount.as_ref())
+    /// Serializes a profile type as its base resource.
+    ///
+    /// # Errors
+    ///
+    /// The serializer's errors.
+    pub fn serialize<P: ProfileType, S: serde::Serializer>(
+        profile: &P,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let base: P::Base = profile.clone().into();
+        serde::Serialize::serialize(&base, serializer)
+    }
+
+    /// Deserializes a profile type through its base resource.
+    ///
+    /// # Errors
+    ///
+    /// The deserializer's errors, and the violations as one custom error.
+    pub fn deserialize<'de, P: ProfileType, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<P, D::Error> {
+        let base = <P::Base as serde::Deserialize>::deserialize(deserializer)?;
+        P::try_from(base)
+            .map_err(|violations| serde::de::Error::custom(ProfileError::Invalid(violations)))
+    }
+
+    /// A value that carries codes: `code`, `Coding` or `CodeableConcept`.
+    pub trait Coded {
+        /// Calls `each` with the system (if any) and code of every coding,
+        /// stopping at the first `Some`.
+        fn find_code<R>(&self, each: &mut dyn FnMut(Option<&str>, &str) -> Option<R>) -> Option<R>;
+    }
+
+    impl Coded for Primitive<Code> {
+        fn find_code<R>(&self, each: &mut dyn FnMut(Option<&str>, &str) -> Option<R>) -> Option<R> {
+            self.value().and_then(|code| each(None, code.as_str()))
         }
+    }
+
+    impl Coded for Coding {
+        fn find_code<R>(&self, each: &mut dyn FnMut(Option<&str>, &str) -> Option<R>) -> Option<R> {
+            let code = self.code.as_ref().and_then(Primitive::value)?;
+            let system = self
+                .system
+                .as_ref()
+                .and_then(Primitive::value)
+                .map(|s| s.as_str());
+            each(system, code.as_str())
+        }
+    }
+
+    impl Coded for CodeableConcept {
+        fn find_code<R>(&self, each: &mut dyn FnMut(Option<&str>, &str) -> Option<R>) -> Option<R> {
+            self.coding.iter().find_map(|coding| coding.find_code(each))
+        }
+    }
+
+    impl<T: Coded> Coded for Box<T> {
+        fn find_code<R>(&self, each: &mut dyn FnMut(Option<&str>, &str) -> Option<R>) -> Option<R> {
+            (**self).find_code(each)
+        }
+    }
+
+    /// Returns the first code of `value` that is in the value set of `E`.
+    pub fn first_code<E: ValueSetCode>(value: &impl Coded) -> Option<E> {
+        value.find_code(&mut |system, code| E::from_coding(system, code))
     }
 }

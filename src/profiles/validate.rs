@@ -142,6 +142,42 @@ pub fn validate_json(resource: &Value, profile_url: &str) -> Result<(), Vec<Viol
             ),
         }]);
     };
+    validate_json_against(resource, profile)
+}
+
+/// Validates `resource` against `profile`, which need not be compiled into
+/// this crate: profiles generated in another crate work too.
+///
+/// # Errors
+///
+/// Returns every violation found, as [`validate`] does.
+pub fn validate_against(
+    resource: &Resource,
+    profile: &'static Profile,
+) -> Result<(), Vec<Violation>> {
+    match crate::json::to_vec(resource).map(|bytes| serde_json::from_slice::<Value>(&bytes)) {
+        Ok(Ok(json)) => validate_json_against(&json, profile),
+        _ => Err(vec![Violation {
+            path: format!("{:?}", resource.resource_type()),
+            constraint: ConstraintKind::Type,
+            message: "the resource cannot be written as JSON".to_owned(),
+        }]),
+    }
+}
+
+/// Validates a resource given as JSON against `profile`.
+///
+/// # Errors
+///
+/// Returns every violation found, as [`validate`] does.
+pub fn validate_json_against(
+    resource: &Value,
+    profile: &'static Profile,
+) -> Result<(), Vec<Violation>> {
+    let resource_type = resource
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .unwrap_or("Resource");
     let mut validator = Validator::default();
     if resource_type != profile.base_type {
         validator.violations.push(Violation {
@@ -168,6 +204,23 @@ pub fn validate_json(resource: &Value, profile_url: &str) -> Result<(), Vec<Viol
     } else {
         Err(validator.violations)
     }
+}
+
+/// Returns whether `value`, one occurrence of the sliced element at
+/// `profile.elements[sliced]`, belongs to the slice at `profile.elements[slice]`.
+/// Out-of-range indexes match nothing.
+pub(crate) fn slice_matches(
+    profile: &'static Profile,
+    sliced: usize,
+    slice: usize,
+    value: &Value,
+) -> bool {
+    let (Some(sliced), Some(slice)) = (profile.elements.get(sliced), profile.elements.get(slice))
+    else {
+        return false;
+    };
+    let item = Item::new(Some(value), None, None, String::new());
+    Validator::default().matches_slice(profile, sliced, slice, &item)
 }
 
 /// One occurrence of an element in the JSON: the value, its `_name`
@@ -233,13 +286,14 @@ impl Tree {
 #[derive(Default)]
 struct Validator {
     violations: Vec<Violation>,
-    trees: HashMap<&'static str, Tree>,
+    /// Trees by profile address: two versions of a guide share URLs.
+    trees: HashMap<usize, Tree>,
 }
 
 impl Validator {
     fn tree(&mut self, profile: &'static Profile) -> &Tree {
         self.trees
-            .entry(profile.url)
+            .entry(std::ptr::from_ref(profile) as usize)
             .or_insert_with(|| Tree::build(profile))
     }
 
@@ -564,7 +618,7 @@ impl Validator {
                     .types
                     .iter()
                     .flat_map(|t| t.profiles.iter())
-                    .filter_map(|url| find(url))
+                    .filter_map(|url| super::find_near(url, profile))
                     .collect();
                 values.iter().any(|value| {
                     profiles.iter().any(|candidate| {
