@@ -79,10 +79,10 @@ fn examples(id: &str, version: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Returns the module of the guide in package `id`.
-fn guide(id: &str) -> &'static profiles::Guide {
+fn guide(id: &str, version: &str) -> &'static profiles::Guide {
     profiles::guides()
         .iter()
-        .find(|g| g.package_id == id)
+        .find(|g| g.package_id == id && g.version == version)
         .expect("guide compiled in")
 }
 
@@ -91,7 +91,7 @@ fn guide(id: &str) -> &'static profiles::Guide {
 /// against the guide's only resource profile on its type, if there is one.
 /// An example that names only other profiles (such as the base `Bundle`) is
 /// not checked.
-fn profiles_for(json: &Value, guide: &profiles::Guide) -> Vec<String> {
+fn profiles_for(json: &Value, guide: &profiles::Guide) -> Vec<&'static profiles::Profile> {
     let declared: Vec<&str> = json
         .pointer("/meta/profile")
         .and_then(Value::as_array)
@@ -100,26 +100,52 @@ fn profiles_for(json: &Value, guide: &profiles::Guide) -> Vec<String> {
         .filter_map(Value::as_str)
         .collect();
     if !declared.is_empty() {
+        // The guide's own version of each declared profile, so that the
+        // examples of two versions of a guide are each checked against
+        // their own tables.
         return declared
             .into_iter()
-            .filter(|url| profiles::find(url).is_some())
-            .map(str::to_owned)
+            .filter_map(|url| {
+                let url = url.split('|').next().unwrap_or(url);
+                guide.profiles.iter().copied().find(|p| p.url == url)
+            })
             .collect();
     }
     let resource_type = json
         .get("resourceType")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let candidates: Vec<&profiles::Profile> = guide
+    let candidates: Vec<&'static profiles::Profile> = guide
         .profiles
         .iter()
         .copied()
         .filter(|p| p.base_type == resource_type)
         .collect();
     match candidates.as_slice() {
-        [only] => vec![only.url.to_owned()],
+        [only] => vec![*only],
         _ => Vec::new(),
     }
+}
+
+/// Returns `json` with `url` added to `meta.profile` unless it is there,
+/// with or without a version.
+fn with_profile(mut json: Value, url: &str) -> Value {
+    let object = json.as_object_mut().expect("resource object");
+    let meta = object.entry("meta").or_insert_with(|| json!({}));
+    let list = meta
+        .as_object_mut()
+        .expect("meta object")
+        .entry("profile")
+        .or_insert_with(|| json!([]));
+    let list = list.as_array_mut().expect("profile array");
+    let present = list
+        .iter()
+        .filter_map(Value::as_str)
+        .any(|p| p.split('|').next() == Some(url));
+    if !present {
+        list.push(json!(url));
+    }
+    json
 }
 
 fn describe(violations: &[Violation]) -> String {
@@ -144,7 +170,7 @@ fn expected_failures(id: &str, version: &str) -> BTreeMap<String, String> {
 /// Parses and validates every example of a package; panics with the list of
 /// unexpected failures and of listed failures that now pass.
 fn check_examples(id: &str, version: &str) {
-    let guide = guide(id);
+    let guide = guide(id, version);
     let expected = expected_failures(id, version);
     let files = examples(id, version);
     assert!(!files.is_empty(), "{id}#{version} has no examples");
@@ -160,13 +186,49 @@ fn check_examples(id: &str, version: &str) {
             }
         };
         let json: Value = serde_json::from_slice(bytes).expect("example is JSON");
-        for url in profiles_for(&json, guide) {
+        for profile in profiles_for(&json, guide) {
             validated += 1;
-            if let Err(violations) = profiles::validate(&resource, &url) {
+            if let Err(violations) = profiles::validate_against(&resource, profile) {
                 failures.insert(
                     name.clone(),
-                    format!("fails {url}:{}", describe(&violations)),
+                    format!("fails {}:{}", profile.url, describe(&violations)),
                 );
+                continue;
+            }
+            // The generated struct of the profile must accept the example
+            // and give back the same JSON, with the profile in meta.profile.
+            match (guide.convert_through)(profile.url, resource.clone()) {
+                None => {
+                    failures.insert(name.clone(), format!("no typed struct for {}", profile.url));
+                }
+                Some(Err(error)) => {
+                    failures.insert(
+                        name.clone(),
+                        format!("typed struct of {} rejects it: {error}", profile.url),
+                    );
+                }
+                Some(Ok(back)) => {
+                    let written: Value =
+                        serde_json::from_slice(&fhir_payer::json::to_vec(&back).expect("write"))
+                            .expect("JSON");
+                    let expected_json = with_profile(json.clone(), profile.url);
+                    if written != expected_json {
+                        let changed: Vec<&String> = expected_json
+                            .as_object()
+                            .into_iter()
+                            .flatten()
+                            .filter(|(key, value)| written.get(key.as_str()) != Some(value))
+                            .map(|(key, _)| key)
+                            .collect();
+                        failures.insert(
+                            name.clone(),
+                            format!(
+                                "typed struct of {} changes the JSON of {changed:?}",
+                                profile.url
+                            ),
+                        );
+                    }
+                }
             }
         }
     }
@@ -292,7 +354,7 @@ mod plan_net {
 
     #[test]
     fn module_follows_naming_scheme() {
-        assert_eq!(guide(ID).module, "plan_net_v1_2_0");
+        assert_eq!(guide(ID, VERSION).module, "plan_net_v1_2_0");
         assert_eq!(
             profiles::plan_net_v1_2_0::PLANNET_PRACTITIONER_ROLE.url,
             PRACTITIONER_ROLE
@@ -462,8 +524,14 @@ mod carin_bb {
     }
 
     #[test]
+    fn carin_bb_1_1_0_examples_validate() {
+        assert_eq!(guide(ID, "1.1.0").module, "carin_bb_v1_1_0");
+        check_examples(ID, "1.1.0");
+    }
+
+    #[test]
     fn module_follows_naming_scheme() {
-        assert_eq!(guide(ID).module, "carin_bb_v2_0_0");
+        assert_eq!(guide(ID, VERSION).module, "carin_bb_v2_0_0");
         assert_eq!(
             profiles::carin_bb_v2_0_0::C4BB_EXPLANATION_OF_BENEFIT_INPATIENT_INSTITUTIONAL.url,
             INPATIENT
@@ -612,6 +680,12 @@ mod us_core {
     }
 
     #[test]
+    fn us_core_3_1_1_examples_validate() {
+        assert_eq!(guide(ID, "3.1.1").module, "us_core_v3_1_1");
+        check_examples(ID, "3.1.1");
+    }
+
+    #[test]
     fn race_extension_content_is_checked() {
         let mut patient = example_json(ID, VERSION, "Patient-example.json");
         let index = patient["extension"]
@@ -633,35 +707,46 @@ mod us_core {
     }
 }
 
-/// Converts a typed profile back to its base JSON by serializing it.
+/// Converts a typed value to JSON by serializing it.
 fn serialized<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("serialize")
+}
+
+/// Parses `json` as a resource of type `B`.
+fn base_of<B: serde::de::DeserializeOwned>(json: &Value) -> B {
+    serde_json::from_value(json.clone()).expect("parse base resource")
+}
+
+/// Returns the codes of the codings of a CodeableConcept.
+fn codes_of(concept: Option<&fhir_payer::r4::CodeableConcept>) -> Vec<String> {
+    concept
+        .into_iter()
+        .flat_map(|c| c.coding.iter())
+        .filter_map(|coding| coding.code.as_ref()?.value())
+        .map(|code| code.as_str().to_owned())
+        .collect()
 }
 
 #[cfg(feature = "plan-net")]
 mod plan_net_typed {
     use super::*;
-    use fhir_payer::profiles::typed::PlanNetPractitionerRole;
-    use fhir_payer::r4::{PractitionerRole, Resource};
+    use fhir_payer::profiles::ValueSetCode;
+    use fhir_payer::profiles::plan_net_v1_2_0::{
+        AcceptingPatientsVS, NewPatients, PlannetPractitionerRole,
+    };
+    use fhir_payer::r4::PractitionerRole;
 
-    fn practitioner_role(json: &Value) -> PractitionerRole {
-        let bytes = serde_json::to_vec(json).expect("write JSON");
-        match fhir_payer::json::from_slice(&bytes).expect("parse") {
-            Resource::PractitionerRole(role) => *role,
-            other => panic!(
-                "expected a PractitionerRole, found {:?}",
-                other.resource_type()
-            ),
-        }
+    fn hans_solo_role() -> Value {
+        example_json(
+            "hl7.fhir.us.davinci-pdex-plan-net",
+            "1.2.0",
+            "PractitionerRole-HansSoloRole1.json",
+        )
     }
 
     #[test]
     fn practitioner_role_exposes_extensions() {
-        let mut json = example_json(
-            "hl7.fhir.us.davinci-pdex-plan-net",
-            "1.2.0",
-            "PractitionerRole-HansSoloRole1.json",
-        );
+        let mut json = hans_solo_role();
         json["extension"].as_array_mut().expect("extensions").push(json!({
             "url": "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/newpatients",
             "extension": [
@@ -671,40 +756,73 @@ mod plan_net_typed {
                 {"url": "fromNetwork", "valueReference": {"reference": "Organization/AcmeofCTStdNet"}}
             ]
         }));
-        let role = PlanNetPractitionerRole::try_from(practitioner_role(&json)).expect("valid role");
+        let role = PlannetPractitionerRole::try_from(base_of::<PractitionerRole>(&json))
+            .expect("valid role");
 
-        let networks = role.network_references();
-        assert_eq!(networks.len(), 1);
+        let network = role.network_reference().expect("network-reference");
         assert_eq!(
-            serialized(networks[0]),
+            serialized(&network.value),
             json!({"reference": "Organization/AcmeofCTStdNet"})
         );
 
-        let new_patients = role.new_patients();
+        let new_patients = role.newpatients();
         assert_eq!(new_patients.len(), 1);
-        let accepting = new_patients[0]
-            .accepting_patients
-            .expect("acceptingPatients");
-        assert_eq!(serialized(accepting)["coding"][0]["code"], "newpt");
-        let from_network = new_patients[0].from_network.expect("fromNetwork");
+        assert_eq!(
+            new_patients[0].accepting_patients_code(),
+            Some(AcceptingPatientsVS::Newpt)
+        );
+        assert_eq!(AcceptingPatientsVS::Newpt.code(), "newpt");
+        let from_network = new_patients[0].from_network.as_ref().expect("fromNetwork");
         assert_eq!(
             serialized(from_network),
             json!({"reference": "Organization/AcmeofCTStdNet"})
         );
+    }
 
-        assert_eq!(serialized(&role), serialized(role.resource()));
+    #[test]
+    fn extension_struct_round_trips() {
+        let json = json!({
+            "url": "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/newpatients",
+            "extension": [
+                {"url": "acceptingPatients", "valueCodeableConcept": {"coding": [{
+                    "system": "http://hl7.org/fhir/us/davinci-pdex-plan-net/CodeSystem/AcceptingPatientsCS",
+                    "code": "no"}]}}
+            ]
+        });
+        let extension: fhir_payer::r4::Extension = base_of(&json);
+        let typed = NewPatients::try_from(&extension).expect("valid extension");
+        assert!(typed.from_network.is_none());
+        let back = fhir_payer::r4::Extension::from(typed);
+        assert_eq!(serialized(&back), json);
+    }
+
+    #[test]
+    fn extension_struct_reports_wrong_parts() {
+        let json = json!({
+            "url": "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/newpatients",
+            "extension": [{"url": "fromNetwork", "valueString": "not a reference"}]
+        });
+        let extension: fhir_payer::r4::Extension = base_of(&json);
+        let violations = NewPatients::try_from(&extension).unwrap_err();
+        assert_violation(
+            &violations,
+            "Extension.extension:acceptingPatients",
+            ConstraintKind::Cardinality,
+        );
+        assert_violation(
+            &violations,
+            "Extension.extension:fromNetwork",
+            ConstraintKind::Type,
+        );
     }
 
     #[test]
     fn invalid_role_is_rejected() {
-        let mut json = example_json(
-            "hl7.fhir.us.davinci-pdex-plan-net",
-            "1.2.0",
-            "PractitionerRole-HansSoloRole1.json",
-        );
+        let mut json = hans_solo_role();
         json["active"] = json!(false);
         json.as_object_mut().expect("object").remove("meta");
-        let violations = PlanNetPractitionerRole::try_from(practitioner_role(&json)).unwrap_err();
+        let violations =
+            PlannetPractitionerRole::try_from(base_of::<PractitionerRole>(&json)).unwrap_err();
         assert_violation(
             &violations,
             "PractitionerRole.active",
@@ -713,14 +831,21 @@ mod plan_net_typed {
     }
 
     #[test]
+    fn required_element_is_not_option() {
+        let role =
+            PlannetPractitionerRole::try_from(base_of::<PractitionerRole>(&hans_solo_role()))
+                .expect("valid role");
+        // `active` is 1..1 in the profile, so the field is the value itself.
+        let active: &fhir_payer::primitives::Primitive<bool> = &role.active;
+        assert_eq!(active.value(), Some(&true));
+    }
+
+    #[test]
     fn into_base_sets_meta_profile() {
-        let mut json = example_json(
-            "hl7.fhir.us.davinci-pdex-plan-net",
-            "1.2.0",
-            "PractitionerRole-HansSoloRole1.json",
-        );
+        let mut json = hans_solo_role();
         json.as_object_mut().expect("object").remove("meta");
-        let role = PlanNetPractitionerRole::try_from(practitioner_role(&json)).expect("valid role");
+        let role = PlannetPractitionerRole::try_from(base_of::<PractitionerRole>(&json))
+            .expect("valid role");
         let base = PractitionerRole::from(role);
         let profiles: Vec<&str> = base
             .meta
@@ -731,25 +856,57 @@ mod plan_net_typed {
             .filter_map(|p| p.value())
             .map(|c| c.url())
             .collect();
-        assert_eq!(profiles, vec![PlanNetPractitionerRole::URL]);
+        assert_eq!(profiles, vec![PlannetPractitionerRole::URL]);
+    }
+
+    #[test]
+    fn profile_json_is_base_json() {
+        let json = hans_solo_role();
+        let role = PlannetPractitionerRole::try_from(base_of::<PractitionerRole>(&json))
+            .expect("valid role");
+        assert_eq!(serialized(&role), json);
+        let bytes = profiles::to_vec(&role).expect("write");
+        let read: PlannetPractitionerRole = profiles::from_slice(&bytes).expect("read");
+        assert_eq!(read, role);
+        let deserialized: PlannetPractitionerRole =
+            serde_json::from_value(json.clone()).expect("deserialize");
+        assert_eq!(deserialized, role);
+    }
+
+    #[test]
+    fn from_slice_reports_violations() {
+        let mut json = hans_solo_role();
+        json["active"] = json!(false);
+        let bytes = serde_json::to_vec(&json).expect("write");
+        let error = profiles::from_slice::<PlannetPractitionerRole>(&bytes).unwrap_err();
+        let profiles::ProfileError::Invalid(violations) = error else {
+            panic!("expected violations, found {error}");
+        };
+        assert_violation(
+            &violations,
+            "PractitionerRole.active",
+            ConstraintKind::Pattern,
+        );
+        let not_a_role = br#"{"resourceType":"Patient"}"#;
+        let error = profiles::from_slice::<PlannetPractitionerRole>(not_a_role).unwrap_err();
+        let profiles::ProfileError::Invalid(violations) = error else {
+            panic!("expected violations, found {error}");
+        };
+        assert_violation(&violations, "Patient", ConstraintKind::Type);
     }
 }
 
 #[cfg(feature = "us-core")]
 mod us_core_typed {
     use super::*;
-    use fhir_payer::profiles::typed::UsCorePatient;
-    use fhir_payer::r4::Resource;
+    use fhir_payer::r4::Patient;
 
     #[test]
     fn patient_exposes_race_ethnicity_birth_sex() {
+        use fhir_payer::profiles::us_core_v6_1_0::USCorePatientProfile;
         let json = example_json("hl7.fhir.us.core", "6.1.0", "Patient-example.json");
-        let bytes = serde_json::to_vec(&json).expect("write JSON");
-        let Resource::Patient(patient) = fhir_payer::json::from_slice(&bytes).expect("parse")
-        else {
-            panic!("expected a Patient");
-        };
-        let patient = UsCorePatient::try_from(*patient).expect("valid patient");
+        let patient =
+            USCorePatientProfile::try_from(base_of::<Patient>(&json)).expect("valid patient");
 
         let race = patient.race().expect("race");
         let omb: Vec<&str> = race
@@ -760,25 +917,78 @@ mod us_core_typed {
             .collect();
         assert_eq!(omb, vec!["2106-3", "1002-5", "2028-9"]);
         assert_eq!(race.detailed.len(), 2);
-        assert_eq!(race.text, Some("Mixed"));
+        assert_eq!(race.text.value().map(String::as_str), Some("Mixed"));
 
         let ethnicity = patient.ethnicity().expect("ethnicity");
-        assert_eq!(ethnicity.omb_category.len(), 1);
-        assert_eq!(ethnicity.text, Some("Hispanic or Latino"));
+        assert!(ethnicity.omb_category.is_some());
+        assert_eq!(
+            ethnicity.text.value().map(String::as_str),
+            Some("Hispanic or Latino")
+        );
 
-        assert_eq!(patient.birth_sex(), Some("F"));
-        assert_eq!(serialized(&patient), serialized(patient.resource()));
+        let birth_sex = patient.birthsex().expect("birthsex");
+        assert_eq!(birth_sex.value.value().map(|c| c.as_str()), Some("F"));
+        assert_eq!(serialized(&patient), json);
+    }
+
+    #[test]
+    fn us_core_3_1_1_patient_exposes_race() {
+        use fhir_payer::profiles::us_core_v3_1_1::USCorePatientProfile;
+        let json = example_json("hl7.fhir.us.core", "3.1.1", "Patient-example.json");
+        let patient =
+            USCorePatientProfile::try_from(base_of::<Patient>(&json)).expect("valid patient");
+        let race = patient.race().expect("race");
+        assert!(!race.omb_category.is_empty());
+        assert!(patient.birthsex().is_some());
+    }
+
+    #[test]
+    fn try_from_returns_every_violation() {
+        use fhir_payer::profiles::us_core_v6_1_0::USCorePatientProfile;
+        let mut json = example_json("hl7.fhir.us.core", "6.1.0", "Patient-example.json");
+        let object = json.as_object_mut().expect("object");
+        object.remove("identifier");
+        object.remove("name");
+        // The race extension's `text` part is 1..1.
+        let race = object["extension"]
+            .as_array_mut()
+            .expect("extensions")
+            .iter_mut()
+            .find(|e| e["url"] == "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race")
+            .expect("race");
+        race["extension"]
+            .as_array_mut()
+            .expect("race parts")
+            .retain(|part| part["url"] != "text");
+        let violations = USCorePatientProfile::try_from(base_of::<Patient>(&json)).unwrap_err();
+        assert_violation(
+            &violations,
+            "Patient.identifier",
+            ConstraintKind::Cardinality,
+        );
+        assert_violation(&violations, "Patient.name", ConstraintKind::Cardinality);
+        assert!(
+            violations
+                .iter()
+                .any(|v| v.path.starts_with("Patient.extension[") && v.path.contains("text")),
+            "no violation for the race text: {}",
+            describe(&violations)
+        );
+        let outcome = fhir_payer::r4::OperationOutcome::from(violations.clone());
+        assert_eq!(outcome.issue.len(), violations.len());
     }
 }
 
 #[cfg(feature = "carin-bb")]
 mod carin_bb_typed {
     use super::*;
-    use fhir_payer::profiles::typed::C4bbInpatientInstitutionalEob;
-    use fhir_payer::r4::Resource;
+    use fhir_payer::profiles::carin_bb_v2_0_0::{
+        C4BBExplanationOfBenefitInpatientInstitutional as InpatientEob,
+        C4BBInstitutionalClaimSubType,
+    };
+    use fhir_payer::r4::{ExplanationOfBenefit, ExplanationOfBenefitSupportingInfoTiming};
 
-    #[test]
-    fn inpatient_eob_exposes_slices() {
+    fn inpatient_with_drg() -> Value {
         let mut json = example_json(
             "hl7.fhir.us.carin-bb",
             "2.0.0",
@@ -792,44 +1002,108 @@ mod carin_bb_typed {
                 "code": "drg"}]},
             "code": {"coding": [{"system": "https://www.cms.gov/Medicare/Medicare-Fee-for-Service-Payment/AcuteInpatientPPS/MS-DRG-Classifications-and-Software", "code": "871"}]}
         }));
-        let bytes = serde_json::to_vec(&json).expect("write JSON");
-        let Resource::ExplanationOfBenefit(eob) =
-            fhir_payer::json::from_slice(&bytes).expect("parse")
-        else {
-            panic!("expected an ExplanationOfBenefit");
-        };
-        let eob = C4bbInpatientInstitutionalEob::try_from(*eob).expect("valid EOB");
+        json
+    }
 
+    #[test]
+    fn inpatient_eob_exposes_slices() {
+        let json = inpatient_with_drg();
+        let eob =
+            InpatientEob::try_from(base_of::<ExplanationOfBenefit>(&json)).expect("valid EOB");
+
+        let unique = eob.identifier_uniqueclaimid().expect("uniqueclaimid");
         assert_eq!(
-            eob.unique_claim_id(),
+            unique
+                .value
+                .as_ref()
+                .and_then(|v| v.value())
+                .map(String::as_str),
             Some("AW123412341234123412341234123412")
         );
-        let period = eob.admission_period().expect("admission period");
+        let admission = eob
+            .supporting_info_admissionperiod()
+            .expect("admission period");
+        let Some(ExplanationOfBenefitSupportingInfoTiming::Period(period)) = &admission.timing
+        else {
+            panic!("admission period has no Period timing");
+        };
         assert_eq!(
             serialized(period),
             json!({"start": "2011-05-23", "end": "2011-05-25"})
         );
-        let drg = eob.drg().expect("drg");
-        assert_eq!(serialized(drg)["coding"][0]["code"], "871");
+        let drg = eob.supporting_info_drg().expect("drg");
+        assert_eq!(codes_of(drg.code.as_ref()), vec!["871"]);
 
-        let submitted = eob
-            .adjudication_amount("submitted")
-            .expect("submitted amount");
+        // Header adjudication amounts, by category.
+        let amounts: BTreeMap<String, Value> = eob
+            .adjudication_adjudicationamounttype()
+            .map(|a| {
+                (
+                    codes_of(a.category.as_ref()).join(","),
+                    serialized(a.amount.as_ref().expect("amount")),
+                )
+            })
+            .collect();
         assert_eq!(
-            serialized(submitted),
+            amounts["submitted"],
             json!({"value": 2650, "currency": "USD"})
         );
-        let paid = eob
-            .adjudication_amount("paidtoprovider")
-            .expect("paid amount");
-        assert_eq!(serialized(paid), json!({"value": 620, "currency": "USD"}));
-        assert_eq!(eob.adjudication("billingnetworkstatus").len(), 1);
+        assert_eq!(
+            amounts["paidtoprovider"],
+            json!({"value": 620, "currency": "USD"})
+        );
+        let network = eob
+            .adjudication_billingnetworkstatus()
+            .expect("billingnetworkstatus");
+        assert_eq!(
+            codes_of(network.category.as_ref()),
+            vec!["billingnetworkstatus"]
+        );
 
-        let total = eob.total("paidbypatient").expect("total paid by patient");
-        assert_eq!(serialized(total), json!({"value": 0, "currency": "USD"}));
-        assert!(eob.total("deductible").is_none());
+        // Totals, by category.
+        let totals: BTreeMap<String, Value> = eob
+            .total_adjudicationamounttype()
+            .map(|t| {
+                (
+                    codes_of(t.category.as_ref()).join(","),
+                    serialized(&t.amount),
+                )
+            })
+            .collect();
+        assert_eq!(
+            totals["paidbypatient"],
+            json!({"value": 0, "currency": "USD"})
+        );
+        assert!(!totals.contains_key("deductible"));
 
-        assert_eq!(serialized(&eob), serialized(eob.resource()));
+        // Line-level adjudications go through the nested slice accessor.
+        for item in &eob.item {
+            let line: Vec<_> =
+                InpatientEob::item_adjudication_adjudicationamounttype(item).collect();
+            assert_eq!(
+                line.len(),
+                item.adjudication.len()
+                    - InpatientEob::item_adjudication_adjustmentreason(item).count()
+                    - InpatientEob::item_adjudication_allowedunits(item).count()
+            );
+        }
+
+        assert_eq!(
+            eob.sub_type_code(),
+            Some(C4BBInstitutionalClaimSubType::Inpatient)
+        );
+        assert_eq!(serialized(&eob), json);
+    }
+
+    #[test]
+    fn required_elements_are_not_option() {
+        let eob = InpatientEob::try_from(base_of::<ExplanationOfBenefit>(&inpatient_with_drg()))
+            .expect("valid EOB");
+        // 1..1 in the profile: plain values, not Option.
+        let _: &fhir_payer::r4::CodeableConcept = &eob.sub_type;
+        let _: &fhir_payer::r4::Reference = &eob.patient;
+        let _: &fhir_payer::r4::Period = &eob.billable_period;
+        assert!(!eob.total.is_empty());
     }
 }
 

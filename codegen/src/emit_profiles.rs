@@ -20,9 +20,9 @@ pub(crate) struct TypedContext<'a> {
     extension_value: Option<&'a ChoiceDef>,
     /// The path of the runtime crate: `crate` or `::fhir_payer`.
     root: String,
-    /// Extension definition URL to (module, type name), over every guide of
-    /// the output file.
-    pub(crate) extension_types: HashMap<String, (String, String)>,
+    /// Extension definition URL to (module, type name) of each guide of the
+    /// output file that defines it, in the order the guides were added.
+    pub(crate) extension_types: HashMap<String, Vec<(String, String)>>,
 }
 
 impl<'a> TypedContext<'a> {
@@ -191,6 +191,8 @@ pub(crate) struct Emitted<'s> {
     pub(crate) sd: &'s StructureDefinition,
     pub(crate) static_name: &'s str,
     pub(crate) type_name: &'s str,
+    /// The module the definition is emitted in.
+    pub(crate) module: &'s str,
 }
 
 /// Emits the struct, conversions and accessors of a resource profile.
@@ -446,11 +448,6 @@ fn extension_slices(
     elements: &[ElementDefinition],
     base_name: &str,
 ) -> Vec<ExtensionSlice> {
-    let module_of_profile = ctx
-        .extension_types
-        .values()
-        .find(|(_, ty)| ty == profile.type_name)
-        .map(|(m, _)| m.clone());
     let mut out = Vec::new();
     let mut used = HashSet::new();
     for element in elements {
@@ -481,10 +478,21 @@ fn extension_slices(
             continue;
         };
         let url = url.split('|').next().unwrap_or(url);
-        let Some((module, ty)) = ctx.extension_types.get(url) else {
+        // The profile's own guide wins; otherwise the first guide added.
+        // NOTE: that may be another version of the guide the profile
+        // depends on (CARIN BB 2.0.0 uses US Core 6.1.0's race type when
+        // both US Core versions are built).
+        let Some(candidates) = ctx.extension_types.get(url) else {
             continue;
         };
-        let rust_type = if module_of_profile.as_deref() == Some(module.as_str()) {
+        let Some((module, ty)) = candidates
+            .iter()
+            .find(|(module, _)| module == profile.module)
+            .or_else(|| candidates.first())
+        else {
+            continue;
+        };
+        let rust_type = if module == profile.module {
             ty.clone()
         } else {
             format!("super::{module}::{ty}")

@@ -155,7 +155,7 @@ impl ProfileGenerator {
         for (module, id, version) in &modules {
             let _ = writeln!(
                 source,
-                "    {}::profiles::Guide {{ module: {module:?}, package_id: {id:?}, version: {version:?}, profiles: {module}::PROFILES }},",
+                "    {}::profiles::Guide {{ module: {module:?}, package_id: {id:?}, version: {version:?}, profiles: {module}::PROFILES, convert_through: {module}::convert_through }},",
                 self.runtime
             );
         }
@@ -262,7 +262,8 @@ fn plan_guide(
             context
                 .extension_types
                 .entry(sd.url.clone())
-                .or_insert_with(|| (module.to_owned(), type_name.clone()));
+                .or_default()
+                .push((module.to_owned(), type_name.clone()));
         }
         items.push((index, static_name, type_name));
     }
@@ -351,6 +352,7 @@ fn emit_guide(
             sd,
             static_name,
             type_name,
+            module,
         };
         if sd.type_name == "Extension" {
             emit_extension(
@@ -380,7 +382,37 @@ fn emit_guide(
     source.push_str("];\n");
     source.push_str(&typed_source);
     emit_enums(source, context, &state);
+    emit_dispatch(source, context.root(), all, &items);
     source.push_str("}\n");
+}
+
+/// Emits `convert_through`, which runs a resource through the typed struct
+/// of a profile named by URL.
+fn emit_dispatch(
+    source: &mut String,
+    root: &str,
+    all: &[StructureDefinition],
+    items: &[(usize, String, String)],
+) {
+    source.push_str("    /// Converts `resource` into the typed struct of the resource profile at `url`\n    /// and back, or returns `None` when the guide has no such profile.\n    ///\n    /// # Errors\n    ///\n    /// The errors of [`ProfileType::from_resource`](crate::profiles::ProfileType::from_resource).\n");
+    let _ = writeln!(
+        source,
+        "    pub fn convert_through(url: &str, resource: {root}::r4::Resource) -> ::std::option::Option<::std::result::Result<{root}::r4::Resource, {root}::profiles::ProfileError>> {{\n        use {root}::profiles::ProfileType as _;\n        match url {{"
+    );
+    for (index, _, type_name) in items {
+        let sd = &all[*index];
+        if sd.type_name == "Extension" {
+            continue;
+        }
+        let _ = writeln!(
+            source,
+            "            {:?} => ::std::option::Option::Some({type_name}::from_resource(resource).map({type_name}::into_resource)),",
+            sd.url
+        );
+    }
+    source.push_str(
+        "            _ => { let _ = resource; ::std::option::Option::None }\n        }\n    }\n",
+    );
 }
 
 /// Lints allowed in a generated guide module: the documentation is the

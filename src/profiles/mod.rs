@@ -49,6 +49,11 @@ pub struct Guide {
     pub version: &'static str,
     /// The resource profiles and extension definitions of the guide.
     pub profiles: &'static [&'static Profile],
+    /// Converts a resource into the generated struct of the guide's resource
+    /// profile at a URL and back, or returns `None` for a URL the guide does
+    /// not define.
+    pub convert_through:
+        fn(&str, crate::r4::Resource) -> Option<Result<crate::r4::Resource, ProfileError>>,
 }
 
 /// A profile or extension definition, reduced to the snapshot rules that

@@ -231,7 +231,8 @@ pub mod __private {
         items
     }
 
-    /// Adds `url` to `meta.profile` unless it is there already.
+    /// Adds `url` to `meta.profile` unless it is there already, with or
+    /// without a `|version` suffix.
     pub fn ensure_profile(meta: &mut Option<Meta>, url: &str) {
         let meta = meta.get_or_insert_with(Meta::default);
         let present = meta
