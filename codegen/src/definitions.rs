@@ -25,9 +25,13 @@ pub struct StructureDefinition {
     pub derivation: Option<String>,
     #[serde(default)]
     pub snapshot: Option<Snapshot>,
+    /// The differential, which [`crate::snapshot`] expands when the
+    /// definition has no snapshot.
+    #[serde(default)]
+    pub differential: Option<Snapshot>,
 }
 
-/// The `snapshot` of a StructureDefinition.
+/// The `snapshot` or `differential` of a StructureDefinition.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Snapshot {
     pub element: Vec<ElementDefinition>,

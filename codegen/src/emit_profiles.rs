@@ -108,6 +108,16 @@ enum Storage {
     Required,
 }
 
+/// One base field as a profile stores it.
+struct ProfileField<'a> {
+    field: &'a Field,
+    /// The profile's element for the field, if the snapshot lists it.
+    element: Option<&'a ElementDefinition>,
+    min: u32,
+    max: Option<u32>,
+    storage: Storage,
+}
+
 /// Per-module state: names in use and the value set enums to emit.
 pub(crate) struct ModuleState {
     used_types: HashSet<String>,
@@ -235,7 +245,13 @@ pub(crate) fn emit_resource_profile(
             (_, false) if min >= 1 => Storage::Required,
             (_, false) => Storage::Optional,
         };
-        fields.push((field, element, min, max, storage));
+        fields.push(ProfileField {
+            field,
+            element,
+            min,
+            max,
+            storage,
+        });
     }
 
     let title = profile.sd.title.as_deref().unwrap_or(&profile.sd.name);
@@ -251,7 +267,14 @@ pub(crate) fn emit_resource_profile(
     ));
     out.push_str("    #[derive(Clone, Debug, PartialEq)]\n");
     let _ = writeln!(out, "    pub struct {name} {{");
-    for (field, element, min, max, storage) in &fields {
+    for ProfileField {
+        field,
+        element,
+        min,
+        max,
+        storage,
+    } in &fields
+    {
         let item = ctx.item_type(field);
         let item = if field.boxed {
             format!("::std::boxed::Box<{item}>")
@@ -306,7 +329,7 @@ pub(crate) fn emit_resource_profile(
     }
     out.push_str("            if !violations.is_empty() {\n                return ::std::result::Result::Err(violations);\n            }\n");
     let mut required = Vec::new();
-    for (field, _, _, _, storage) in &fields {
+    for ProfileField { field, storage, .. } in &fields {
         let f = &field.rust_name;
         let path = &field.path;
         match (storage, field.repeated()) {
@@ -340,7 +363,7 @@ pub(crate) fn emit_resource_profile(
         );
     }
     out.push_str("            ::std::result::Result::Ok(Self {\n");
-    for (field, _, _, _, storage) in &fields {
+    for ProfileField { field, storage, .. } in &fields {
         let f = &field.rust_name;
         match (storage, field.repeated()) {
             (Storage::Absent, _) => {}
@@ -362,7 +385,7 @@ pub(crate) fn emit_resource_profile(
     let _ = writeln!(out, "        fn from(profile: {name}) -> Self {{");
     let _ = writeln!(out, "            let mut base = {base_path} {{");
     let mut any_absent = false;
-    for (field, _, _, _, storage) in &fields {
+    for ProfileField { field, storage, .. } in &fields {
         let f = &field.rust_name;
         let value = match (storage, field.repeated()) {
             (Storage::Absent, _) => {
@@ -524,16 +547,10 @@ fn slice_accessors(
     profile: &Emitted<'_>,
     elements: &[ElementDefinition],
     base: &StructDef,
-    fields: &[(
-        &Field,
-        Option<&ElementDefinition>,
-        u32,
-        Option<u32>,
-        Storage,
-    )],
+    fields: &[ProfileField<'_>],
 ) -> String {
     let mut out = String::new();
-    let mut used: HashSet<String> = fields.iter().map(|f| f.0.rust_name.clone()).collect();
+    let mut used: HashSet<String> = fields.iter().map(|f| f.field.rust_name.clone()).collect();
     let static_name = profile.static_name;
     let index_of: HashMap<&str, usize> = elements
         .iter()
@@ -615,7 +632,9 @@ fn slice_accessors(
         out.push_str(&docs);
         if parent_path == base.path {
             // A method over the profile's own field.
-            let Some((_, _, _, _, storage)) = fields.iter().find(|f| f.0.path == field.path) else {
+            let Some(ProfileField { storage, .. }) =
+                fields.iter().find(|f| f.field.path == field.path)
+            else {
                 continue;
             };
             let iter = match storage {
@@ -636,11 +655,8 @@ fn slice_accessors(
             }
         } else {
             let parent_type = format!("{}::r4::{}", ctx.root, parent.name);
-            let iter = if field.repeated() {
-                format!("parent.{}.iter()", field.rust_name)
-            } else {
-                format!("parent.{}.iter()", field.rust_name)
-            };
+            // `iter` covers both a `Vec` and an `Option` field.
+            let iter = format!("parent.{}.iter()", field.rust_name);
             let _ = writeln!(
                 out,
                 "        pub fn {method}(parent: &{parent_type}) -> impl ::std::iter::Iterator<Item = &{item}> + '_ {{ {iter}.filter(|value| {filter}) }}"
@@ -649,7 +665,13 @@ fn slice_accessors(
     }
 
     // Enum accessors for top-level coded elements bound to a guide value set.
-    for (field, element, _, _, storage) in fields {
+    for ProfileField {
+        field,
+        element,
+        storage,
+        ..
+    } in fields
+    {
         let Some(element) = element else { continue };
         let FieldType::Single(value) = &field.ty else {
             continue;
@@ -937,6 +959,14 @@ pub(crate) fn emit_extension(
             f = field.rust_name,
             path = field.path,
         );
+        if let Some(enum_name) = &field.enum_name {
+            let _ = writeln!(
+                out,
+                "            rt::check_codes::<{enum_name}, _>(&{f}, {path:?}, &mut violations);",
+                f = field.rust_name,
+                path = field.path,
+            );
+        }
         let convert = match (field.min, field.max) {
             (_, Some(1)) => "rt::at_most_one",
             _ => "rt::at_least",

@@ -19,13 +19,14 @@ pub mod model;
 mod names;
 pub mod package;
 pub mod profiles;
+mod snapshot;
 pub mod terminology;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use package::{Package, PackageSearchPath};
-pub use profiles::ProfileGenerator;
+pub use profiles::{IgBuilder, ProfileGenerator};
 
 use definitions::{
     CodeSystem, CompartmentDefinition, SearchParameter, StructureDefinition, ValueSet,
@@ -142,6 +143,38 @@ impl Definitions {
             }
         }
         Ok(())
+    }
+
+    /// Fills in the snapshot of every StructureDefinition that has only a
+    /// differential, from the snapshot of its base definition (see
+    /// [`snapshot`] for what the expansion covers). A definition whose base
+    /// is missing keeps no snapshot.
+    pub fn fill_snapshots(&mut self) {
+        loop {
+            let mut progress = false;
+            for index in 0..self.structures.len() {
+                let sd = &self.structures[index];
+                if sd.snapshot.is_some() {
+                    continue;
+                }
+                let (Some(differential), Some(base_url)) = (&sd.differential, &sd.base_definition)
+                else {
+                    continue;
+                };
+                let Some(base) = self
+                    .structure_definition(base_url)
+                    .and_then(|base| base.snapshot.as_ref())
+                else {
+                    continue;
+                };
+                let expanded = snapshot::expand(&base.element, &differential.element);
+                self.structures[index].snapshot = Some(definitions::Snapshot { element: expanded });
+                progress = true;
+            }
+            if !progress {
+                return;
+            }
+        }
     }
 
     /// Returns every StructureDefinition, in load order.

@@ -182,7 +182,162 @@ impl ProfileGenerator {
             }
         }
         defs.add_package(core)?;
+        defs.fill_snapshots();
         Ok(defs)
+    }
+}
+
+/// Generates the tables and typed profile structs of a user's own
+/// implementation guide from a build script, for use with the `fhir-payer`
+/// crate.
+///
+/// The guide is an npm-style FHIR package: a `.tgz` or a folder with
+/// `package/package.json`, given by path or found by id and version on the
+/// search path. The FHIR R4 core package `hl7.fhir.r4.core#4.0.1` must be on
+/// the search path too. The search path is the folders added with
+/// [`IgBuilder::search_dir`], then `FHIR_PACKAGE_PATH`, then
+/// `~/.fhir/packages`. StructureDefinitions that have only a differential
+/// get a snapshot expanded from their base.
+///
+/// The output file defines `pub mod <module>` with the same items as the
+/// built-in guides of `fhir_payer::profiles` (profile tables, one struct per
+/// resource profile, one per extension definition, value set enums and
+/// `convert_through`) and a `GUIDES` list. Include it with
+/// `include!(concat!(env!("OUT_DIR"), "/<module>.rs"));`.
+///
+/// ```no_run
+/// // build.rs
+/// fhir_payer_codegen::IgBuilder::package_path("ig/package")
+///     .module("acme_ig")
+///     .search_dir("../fhir-packages")
+///     .profiles(["AcmeCoverage", "http://example.org/fhir/StructureDefinition/plan-tier"])
+///     .generate()
+///     .expect("generate the Acme IG types");
+/// ```
+#[derive(Debug, Clone)]
+pub struct IgBuilder {
+    source: GuideSource,
+    module: Option<String>,
+    only: Vec<String>,
+    search_dirs: Vec<PathBuf>,
+    output: Option<PathBuf>,
+}
+
+impl IgBuilder {
+    /// A builder for the package `package_id` at `version`, found on the
+    /// search path.
+    pub fn package(package_id: &str, version: &str) -> Self {
+        Self::with_source(GuideSource::Registry {
+            package_id: package_id.to_owned(),
+            version: version.to_owned(),
+        })
+    }
+
+    /// A builder for the package at `path`: a `.tgz` or a folder that
+    /// contains `package/package.json`.
+    pub fn package_path(path: impl Into<PathBuf>) -> Self {
+        Self::with_source(GuideSource::Path(path.into()))
+    }
+
+    fn with_source(source: GuideSource) -> Self {
+        IgBuilder {
+            source,
+            module: None,
+            only: Vec::new(),
+            search_dirs: Vec::new(),
+            output: None,
+        }
+    }
+
+    /// Sets the module name. The default is `ig_v<version>` with the
+    /// version's dots written as `_`.
+    #[must_use]
+    pub fn module(mut self, name: &str) -> Self {
+        self.module = Some(name.to_owned());
+        self
+    }
+
+    /// Limits generation to these definitions, each named by canonical URL
+    /// or by `StructureDefinition.name`. The default is every resource
+    /// profile and extension definition of the package.
+    #[must_use]
+    pub fn profiles<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.only = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds a folder to search for packages, before `FHIR_PACKAGE_PATH`.
+    #[must_use]
+    pub fn search_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.search_dirs.push(dir.into());
+        self
+    }
+
+    /// Sets the output file. The default is `$OUT_DIR/<module>.rs`.
+    #[must_use]
+    pub fn output(mut self, path: impl Into<PathBuf>) -> Self {
+        self.output = Some(path.into());
+        self
+    }
+
+    /// Writes the generated module and returns the path of the file. It
+    /// also prints `cargo:rerun-if-changed` for a package given by path and
+    /// `cargo:rerun-if-env-changed=FHIR_PACKAGE_PATH`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::PackageNotFound`] when the guide or the core package
+    /// is not found, [`Error::Model`] when a name given to
+    /// [`IgBuilder::profiles`] is not a profile or extension of the package
+    /// or when neither [`IgBuilder::output`] nor `OUT_DIR` is set, and the
+    /// package reading and writing errors of [`ProfileGenerator::generate`].
+    pub fn generate(self) -> Result<PathBuf, Error> {
+        let mut search_path = PackageSearchPath::new();
+        for dir in &self.search_dirs {
+            search_path.push(dir);
+        }
+        for dir in PackageSearchPath::standard(PathBuf::new()).dirs() {
+            if !dir.as_os_str().is_empty() {
+                search_path.push(dir);
+            }
+        }
+        let module = match (&self.module, &self.source) {
+            (Some(module), _) => module.clone(),
+            (None, GuideSource::Registry { version, .. }) => module_name("ig", version),
+            (None, GuideSource::Path(path)) => module_name("ig", &Package::load(path)?.version),
+        };
+        let output = match self.output {
+            Some(path) => path,
+            None => {
+                let dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
+                    Error::Model(
+                        "OUT_DIR is not set; call IgBuilder::output outside a build script"
+                            .to_owned(),
+                    )
+                })?;
+                PathBuf::from(dir).join(format!("{module}.rs"))
+            }
+        };
+        if let GuideSource::Path(path) = &self.source {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+        println!("cargo:rerun-if-env-changed=FHIR_PACKAGE_PATH");
+        let generator = ProfileGenerator {
+            search_path,
+            guides: vec![Guide {
+                module: Some(module),
+                short_name: String::new(),
+                source: self.source,
+                only: self.only,
+            }],
+            runtime: "::fhir_payer".to_owned(),
+        };
+        generator.generate(&output)?;
+        Ok(output)
     }
 }
 

@@ -433,6 +433,27 @@ pub mod __private {
         }
     }
 
+    /// Records a binding violation for each value that has no code in the
+    /// value set of `E`.
+    pub fn check_codes<E: ValueSetCode, T: Coded>(
+        values: &[T],
+        path: &str,
+        violations: &mut Vec<Violation>,
+    ) {
+        for value in values {
+            if first_code::<E>(value).is_none() {
+                violations.push(violation(
+                    path,
+                    ConstraintKind::Binding,
+                    format!(
+                        "expected a code from the required value set {}",
+                        E::VALUE_SET
+                    ),
+                ));
+            }
+        }
+    }
+
     /// Returns the first code of `value` that is in the value set of `E`.
     pub fn first_code<E: ValueSetCode>(value: &impl Coded) -> Option<E> {
         value.find_code(&mut |system, code| E::from_coding(system, code))

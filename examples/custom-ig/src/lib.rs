@@ -1,0 +1,17 @@
+//! Typed structs for the Acme IG, a small implementation guide kept in
+//! `ig/package/`, generated at build time with
+//! [`fhir_payer_codegen::IgBuilder`](https://docs.rs/fhir-payer-codegen).
+//!
+//! The guide has one profile on Coverage (`AcmeCoverage`: a required
+//! `subscriberId`, a fixed `status`, a `group` slice of `class` chosen by a
+//! pattern on `class.type`, a required binding on `type`, and the
+//! `plan-tier` extension) and one extension definition (`PlanTier`, a code
+//! from a required value set). Its StructureDefinitions have only
+//! differentials; the generator expands the snapshots from the core base
+//! definitions.
+//!
+//! The generated module is [`acme_ig`]. It works like the built-in guides of
+//! `fhir_payer::profiles`: `AcmeCoverage::try_from(coverage)` validates and
+//! returns every violation, `Coverage::from(acme)` converts back.
+
+include!(concat!(env!("OUT_DIR"), "/acme_ig.rs"));
