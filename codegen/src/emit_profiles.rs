@@ -94,8 +94,8 @@ impl<'a> TypedContext<'a> {
     }
 }
 
-/// How a profile stores an element, given the base field and the profile's
-/// cardinality.
+/// The storage of an element in a profile struct, chosen from the base field
+/// and the profile's cardinality.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Storage {
     /// `max` is 0: no field.
@@ -1044,6 +1044,9 @@ pub(crate) fn emit_extension(
                     out,
                     "            let value = typed.{f};\n            extension.value = ::std::option::Option::Some({wrap});"
                 );
+            }
+            (None, _, _) if wrap == "value" => {
+                let _ = writeln!(out, "            extension.value = typed.{f};");
             }
             (None, _, _) => {
                 let _ = writeln!(

@@ -1,21 +1,76 @@
-//! Implementation guide profiles: tables generated at build time from the
-//! profile snapshots, and validation of resources against them.
+//! Implementation guide profiles: tables and typed structs generated at
+//! build time from the profile snapshots, and validation of resources
+//! against them.
 //!
-//! Each enabled IG feature compiles in one module of tables, named
+//! Each enabled IG feature compiles in one module per guide version, named
 //! `<feature>_v<version>` with every `-` and `.` written as `_`:
 //!
 //! | feature | package | module |
 //! |---|---|---|
 //! | `plan-net` (default) | `hl7.fhir.us.davinci-pdex-plan-net#1.2.0` | `plan_net_v1_2_0` |
 //! | `carin-bb` | `hl7.fhir.us.carin-bb#2.0.0` | `carin_bb_v2_0_0` |
+//! | `carin-bb` | `hl7.fhir.us.carin-bb#1.1.0` | `carin_bb_v1_1_0` |
 //! | `us-core` | `hl7.fhir.us.core#6.1.0` | `us_core_v6_1_0` |
+//! | `us-core` | `hl7.fhir.us.core#3.1.1` | `us_core_v3_1_1` |
 //! | `pdex` | `hl7.fhir.us.davinci-pdex#2.0.0` | `pdex_v2_0_0` |
+//!
+//! # Tables
 //!
 //! A module contains one `static` [`Profile`] per resource profile and extension
 //! definition of the guide, named after the StructureDefinition's `name` in
 //! SCREAMING_SNAKE_CASE (`C4BBExplanationOfBenefitInpatientInstitutional`
 //! is `C4BB_EXPLANATION_OF_BENEFIT_INPATIENT_INSTITUTIONAL`), and `PROFILES`,
-//! the list of all of them.
+//! the list of all of them. [`validate`] checks a resource against a
+//! profile: cardinality, fixed and pattern values, required bindings whose
+//! codes can be listed, and slicing.
+//!
+//! # Typed structs
+//!
+//! Each definition also gets a struct named after the StructureDefinition's
+//! `name` with every character other than an ASCII letter or digit removed
+//! and the letter after it capitalized (`plannet-PractitionerRole` is
+//! `PlannetPractitionerRole`). A name that is taken gets a number
+//! (`Name2`). Value set enums share this namespace.
+//!
+//! - **Resource profile** on base `B`: one public field per top-level element
+//!   of `B`, with the `crate::r4` type of that element. An element that the
+//!   profile makes `1..1` is the value itself, `0..1` is an `Option`, a
+//!   repeating one is a `Vec`, and one with maximum 0 has no field.
+//!   `TryFrom<r4::B>` runs [`validate_against`], converts each extension that
+//!   has a generated type, and returns every [`Violation`]. `From<P> for
+//!   r4::B` moves the fields back and adds the profile to `meta.profile`.
+//!   Serde and [`from_slice`]/[`to_vec`] go through `r4::B`, so the JSON is
+//!   the base resource's. The struct implements [`ProfileType`].
+//! - **Slices** get accessors named `<element path>_<slice name>` in
+//!   snake_case (`supporting_info_admissionperiod`,
+//!   `identifier_uniqueclaimid`). A slice with maximum 1 returns
+//!   `Option<&T>`, others an iterator. A slice of a nested element is an
+//!   associated function that takes the parent value
+//!   (`C4BBExplanationOfBenefitInpatientInstitutional::item_adjudication_adjudicationamounttype(&item)`).
+//!   Occurrences are assigned to slices by the table-driven discriminators
+//!   (value, pattern, type, profile, exists), so an accessor writes each
+//!   candidate as JSON to test it.
+//! - **Extension slices** on `extension` and `modifierExtension` whose
+//!   definition has a generated type get an accessor named after the slice
+//!   (`race()`, `newpatients()`) that returns the converted extension
+//!   struct, `Option` for maximum 1, `Vec` otherwise. The extensions stay
+//!   in the `extension` field, so their order in JSON is kept.
+//! - **Extension definition**: a struct with `value` for a simple extension
+//!   (the `r4` type of the one allowed type, or `r4::ExtensionValue` when
+//!   several are allowed) and one field per sub-extension for a complex one,
+//!   with the same `T`/`Option`/`Vec` rule. `TryFrom<&r4::Extension>` checks
+//!   the URL, the value types, the cardinality of each part and required
+//!   bindings. `From<X> for r4::Extension` writes the parts in definition
+//!   order. The struct implements [`ExtensionType`].
+//! - **Required bindings** of the guide's own value sets (not the core's,
+//!   which have enums in `crate::r4`) whose codes can be listed become enums
+//!   named after the ValueSet's `name`, once per module however many
+//!   elements bind them. They implement [`ValueSetCode`], and the bound
+//!   element gets an accessor `<field>_code()` (`<field>_codes()` when it
+//!   repeats) that returns the first matching code.
+//!
+//! Each module also has `convert_through(url, resource)`, which runs a
+//! resource through the struct of the profile at `url` and back.
 //!
 //! Plan Net is read from `fhir-definitions/`. The other guides are read at
 //! build time from the folders in `FHIR_PACKAGE_PATH` or from
@@ -24,9 +79,9 @@
 //! 3.1.1 for CARIN BB) are read when found, only to list the codes of value
 //! sets, and skipped when not found.
 //!
-//! [`validate`] checks a resource against a profile: cardinality, fixed and
-//! pattern values, required bindings whose codes can be listed, and slicing.
-//! [`typed`] has validated types with accessors for a few key profiles.
+//! A user's own guide gets the same items from
+//! `fhir_payer_codegen::IgBuilder` in the user's build script; the
+//! `examples/custom-ig` crate shows it.
 
 pub mod typed;
 mod validate;
