@@ -25,8 +25,8 @@ pub struct StructureDefinition {
     pub derivation: Option<String>,
     #[serde(default)]
     pub snapshot: Option<Snapshot>,
-    /// The differential, which [`crate::snapshot`] expands when the
-    /// definition has no snapshot.
+    /// The differential, which [`crate::Definitions::fill_snapshots`]
+    /// expands when the definition has no snapshot.
     #[serde(default)]
     pub differential: Option<Snapshot>,
 }

@@ -146,9 +146,11 @@ impl Definitions {
     }
 
     /// Fills in the snapshot of every StructureDefinition that has only a
-    /// differential, from the snapshot of its base definition (see
-    /// [`snapshot`] for what the expansion covers). A definition whose base
-    /// is missing keeps no snapshot.
+    /// differential, from the snapshot of its base definition. The
+    /// expansion changes base elements with the same id and adds slices and
+    /// elements inside slices after their parent. It does not unfold
+    /// datatype children that the differential leaves out. A definition
+    /// whose base is missing keeps no snapshot.
     pub fn fill_snapshots(&mut self) {
         loop {
             let mut progress = false;
