@@ -786,11 +786,15 @@ mod plan_net_typed {
             "extension": [
                 {"url": "acceptingPatients", "valueCodeableConcept": {"coding": [{
                     "system": "http://hl7.org/fhir/us/davinci-pdex-plan-net/CodeSystem/AcceptingPatientsCS",
-                    "code": "no"}]}}
+                    "code": "nopt"}]}}
             ]
         });
         let extension: fhir_payer::r4::Extension = base_of(&json);
         let typed = NewPatients::try_from(&extension).expect("valid extension");
+        assert_eq!(
+            typed.accepting_patients_code(),
+            Some(AcceptingPatientsVS::Nopt)
+        );
         assert!(typed.from_network.is_none());
         let back = fhir_payer::r4::Extension::from(typed);
         assert_eq!(serialized(&back), json);
@@ -813,6 +817,25 @@ mod plan_net_typed {
             &violations,
             "Extension.extension:fromNetwork",
             ConstraintKind::Type,
+        );
+    }
+
+    #[test]
+    fn extension_struct_checks_binding() {
+        let json = json!({
+            "url": "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/newpatients",
+            "extension": [
+                {"url": "acceptingPatients", "valueCodeableConcept": {"coding": [{
+                    "system": "http://hl7.org/fhir/us/davinci-pdex-plan-net/CodeSystem/AcceptingPatientsCS",
+                    "code": "no"}]}}
+            ]
+        });
+        let extension: fhir_payer::r4::Extension = base_of(&json);
+        let violations = NewPatients::try_from(&extension).unwrap_err();
+        assert_violation(
+            &violations,
+            "Extension.extension:acceptingPatients",
+            ConstraintKind::Binding,
         );
     }
 

@@ -300,6 +300,10 @@ pub fn find(canonical: &str) -> Option<&'static Profile> {
 /// Finds a profile by canonical URL as [`find`] does, but first in the guide
 /// that contains `near`, so that a profile of one version of a guide refers
 /// to the same version's definitions.
+///
+/// NOTE: profiles generated in another crate by `IgBuilder` are not in
+/// [`guides`], so a profile discriminator that names one of them matches
+/// nothing.
 pub(crate) fn find_near(canonical: &str, near: &'static Profile) -> Option<&'static Profile> {
     let own = GUIDES.iter().find(|guide| {
         guide
