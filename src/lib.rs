@@ -4,6 +4,8 @@
 
 pub mod bundle;
 pub mod json;
+#[cfg(feature = "schemars")]
+mod json_schema;
 pub mod primitives;
 pub mod profiles;
 pub mod r4;
