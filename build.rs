@@ -11,7 +11,11 @@ fn main() {
     println!("cargo:rerun-if-changed=fhir-definitions");
     println!("cargo:rerun-if-env-changed=FHIR_PACKAGE_PATH");
 
-    let generator = fhir_payer_codegen::CoreGenerator::new(&definitions);
+    let mut generator = fhir_payer_codegen::CoreGenerator::new(&definitions);
+    // Builds without the `schemars` feature do not generate the schema impls.
+    if std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some() {
+        generator = generator.json_schema(out.join("r4_schema.rs"));
+    }
     if let Err(error) = generator.generate(&out.join("r4.rs")) {
         // A build script reports failure by exiting non-zero; the message
         // goes to cargo's output.

@@ -35,6 +35,11 @@ use std::fmt;
 
 include!(concat!(env!("OUT_DIR"), "/r4.rs"));
 
+// `schemars::JsonSchema` for every generated struct and enum, built from the
+// helpers in `crate::json_schema`.
+#[cfg(feature = "schemars")]
+include!(concat!(env!("OUT_DIR"), "/r4_schema.rs"));
+
 impl<'de> serde::Deserialize<'de> for Resource {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::json::__private::serde_deserialize(deserializer)

@@ -49,7 +49,7 @@ pub fn emit(space: &TypeSpace, fhir_version: &str) -> String {
     prettyplease::unparse(&file)
 }
 
-fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     if let Some(raw) = name.strip_prefix("r#") {
         Ident::new_raw(raw, Span::call_site())
     } else {
@@ -77,7 +77,7 @@ fn doc_attr(text: &str) -> TokenStream {
     quote!( #( #[doc = #lines] )* )
 }
 
-fn prim_type(prim: &Prim) -> TokenStream {
+pub(crate) fn prim_type(prim: &Prim) -> TokenStream {
     match prim {
         Prim::Code(name) => {
             let name = ident(name);

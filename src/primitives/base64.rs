@@ -14,7 +14,7 @@ text_type!(
     Base64Binary,
     "base64Binary",
     check_base64,
-    r"^(\s*([0-9a-zA-Z\+/=]){4}\s*)+$"
+    r"^([ \t\n\r]*([0-9a-zA-Z\+/=]){4}[ \t\n\r]*)+$"
 );
 
 /// The standard base64 alphabet, indexed by 6-bit value.

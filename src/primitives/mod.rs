@@ -97,6 +97,12 @@ pub(crate) use serde_via_primitive_value;
 
 /// Implements `schemars::JsonSchema` as a JSON string with a regular
 /// expression `pattern`.
+///
+/// The patterns are the specification's, which use XML Schema regular
+/// expressions, in which `\s` is only space, tab, CR and LF. JSON Schema
+/// patterns are ECMA-262, in which `\s` also matches Unicode spaces such as
+/// U+00A0, so the patterns spell out `[ \t\n\r]` where the specification
+/// writes `\s`.
 #[cfg(feature = "schemars")]
 macro_rules! string_json_schema {
     ($type:ty, $name:literal, $pattern:expr) => {

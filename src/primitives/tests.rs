@@ -1695,6 +1695,6 @@ fn json_schemas() {
     let code = schemars::schema_for!(Code);
     assert_eq!(
         code.get("pattern"),
-        Some(&serde_json::json!(r"^[^\s]+( [^\s]+)*$"))
+        Some(&serde_json::json!(r"^[^ \t\n\r]+( [^ \t\n\r]+)*$"))
     );
 }

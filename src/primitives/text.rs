@@ -370,7 +370,7 @@ text_type!(
     Uri,
     "uri",
     check_uri,
-    r"^\S+$"
+    r"^[^ \t\n\r]+$"
 );
 
 text_type!(
@@ -380,7 +380,7 @@ text_type!(
     Url,
     "url",
     check_uri,
-    r"^\S+$"
+    r"^[^ \t\n\r]+$"
 );
 
 text_type!(
@@ -389,7 +389,7 @@ text_type!(
     Canonical,
     "canonical",
     check_uri,
-    r"^\S+$"
+    r"^[^ \t\n\r]+$"
 );
 
 text_type!(
@@ -426,7 +426,7 @@ text_type!(
     Code,
     "code",
     check_code,
-    r"^[^\s]+( [^\s]+)*$"
+    r"^[^ \t\n\r]+( [^ \t\n\r]+)*$"
 );
 
 text_type!(
@@ -436,7 +436,7 @@ text_type!(
     Markdown,
     "markdown",
     check_non_empty_text,
-    r"^[ \r\n\t\S]+$"
+    r"^[\s\S]+$"
 );
 
 text_type!(
@@ -447,7 +447,7 @@ text_type!(
     Xhtml,
     "xhtml",
     check_non_empty_text,
-    r"^[ \r\n\t\S]+$"
+    r"^[\s\S]+$"
 );
 
 impl Canonical {
