@@ -11,17 +11,9 @@ fn main() {
     println!("cargo:rerun-if-changed=fhir-definitions");
     println!("cargo:rerun-if-env-changed=FHIR_PACKAGE_PATH");
 
-    let generator = fhir_payer_codegen::CoreGenerator::new(&definitions);
-    if let Err(error) = generator.generate(&out.join("r4.rs")) {
-        // A build script reports failure by exiting non-zero; the message
-        // goes to cargo's output.
-        eprintln!("error: {error}");
-        std::process::exit(1);
-    }
-
     // One implementation guide per enabled IG feature; the module names are
-    // documented in `src/profiles/mod.rs`.
-    let mut profiles = fhir_payer_codegen::ProfileGenerator::new(&definitions);
+    // documented in `src/profiles/mod.rs`. The order is also the precedence
+    // of the guides' search parameters, documented in `src/search/registry.rs`.
     let guides = [
         (
             "CARGO_FEATURE_PLAN_NET",
@@ -48,10 +40,25 @@ fn main() {
             "2.0.0",
         ),
     ];
-    for (feature, short_name, package_id, version) in guides {
-        if std::env::var_os(feature).is_some() {
-            profiles.add_guide(short_name, package_id, version);
-        }
+    let enabled: Vec<_> = guides
+        .into_iter()
+        .filter(|(feature, ..)| std::env::var_os(feature).is_some())
+        .collect();
+
+    let mut generator = fhir_payer_codegen::CoreGenerator::new(&definitions);
+    for (_, _, package_id, version) in &enabled {
+        generator.add_search_guide(package_id, version);
+    }
+    if let Err(error) = generator.generate(&out.join("r4.rs")) {
+        // A build script reports failure by exiting non-zero; the message
+        // goes to cargo's output.
+        eprintln!("error: {error}");
+        std::process::exit(1);
+    }
+
+    let mut profiles = fhir_payer_codegen::ProfileGenerator::new(&definitions);
+    for (_, short_name, package_id, version) in enabled {
+        profiles.add_guide(short_name, package_id, version);
     }
     if let Err(error) = profiles.generate(&out.join("profiles.rs")) {
         eprintln!(
