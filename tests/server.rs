@@ -481,9 +481,12 @@ fn carin_service_date_search() {
         &client,
         "/ExplanationOfBenefit?service-date=ge2020-01-01&_count=50",
     );
+    // EOBInpatient2 was billed in 2017, but its items' `servicedPeriod` has
+    // a start and no end, which is an open period that reaches 2020.
     assert_eq!(
         sorted(entries(&recent, SearchEntryMode::Match)),
         [
+            "ExplanationOfBenefit/EOBInpatient2",
             "ExplanationOfBenefit/EOBOutpatient2",
             "ExplanationOfBenefit/EOBProfessional2",
             "ExplanationOfBenefit/EOBProfessionalTransportation1",
