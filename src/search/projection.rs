@@ -167,6 +167,8 @@ pub fn project(resource: &Resource, projection: &Projection) -> Result<Resource,
             .unwrap_or_default(),
         source,
     };
+    // TODO: generated code over the typed structs would avoid this JSON
+    // round trip, which costs about five JSON writes per resource.
     let text = crate::json::to_string(resource).map_err(json_error)?;
     let rule = match projection {
         Projection::Full | Projection::Summary => Rule::Summary,
