@@ -1,6 +1,7 @@
 //! Search benchmarks: query parsing (with percent-decoding alone as a
-//! reference point), and index extraction and matching over the official
-//! R4 examples.
+//! reference point), and index extraction, matching and `_summary`
+//! projection over the official R4 examples (with writing every example as
+//! JSON as the reference point).
 //!
 //! Run with `cargo bench --bench search`. The example benchmarks need
 //! `target/fhir-packages/hl7.fhir.r4.examples-4.0.1.tgz`, which
@@ -15,6 +16,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fhir_payer::r4::{Resource, ResourceType};
 use fhir_payer::search::extract::extract;
 use fhir_payer::search::matching::Matcher;
+use fhir_payer::search::projection::{Projection, project};
 use fhir_payer::search::query::{Search, SearchOptions};
 use fhir_payer::search::registry::search_parameters;
 use url::form_urlencoded;
@@ -86,6 +88,25 @@ fn extract_and_match(c: &mut Criterion) {
     let mut group = c.benchmark_group("search_examples");
     group.sample_size(10);
     group.throughput(Throughput::Elements(examples.len() as u64));
+
+    // The reference: writing every example as compact JSON.
+    group.bench_function("write_json_reference", |b| {
+        b.iter(|| {
+            examples
+                .iter()
+                .map(|resource| fhir_payer::json::to_vec(resource).map_or(0, |bytes| bytes.len()))
+                .sum::<usize>()
+        })
+    });
+
+    group.bench_function("project_summary_true", |b| {
+        b.iter(|| {
+            examples
+                .iter()
+                .filter(|resource| project(resource, &Projection::Summary).is_ok())
+                .count()
+        })
+    });
 
     // Every parameter that applies to each resource's type.
     let params_by_resource: Vec<Vec<_>> = examples

@@ -5,8 +5,8 @@
 //! `fhir-definitions/fetch.sh examples` puts it in `target/fhir-packages/`.
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::PathBuf;
+
+mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use fhir_payer::primitives::Decimal;
@@ -16,6 +16,8 @@ use fhir_payer::search::extract::{
     TokenValue, UNSUPPORTED_EXPRESSIONS, extract, extract_by_code,
 };
 use fhir_payer::search::registry::{SearchParamType, search_parameter, search_parameters};
+
+use common::{example_files, with_entries};
 
 fn parse(json: &str) -> Resource {
     fhir_payer::json::from_str(json).expect("valid test resource")
@@ -359,11 +361,56 @@ fn eob_coverage_reference() {
 }
 
 #[test]
-fn eob_service_date_is_not_core() {
-    // `service-date` (billablePeriod | item.serviced) is defined by the
-    // CARIN Blue Button IG, not by R4 core, so the core registry lacks it.
+#[cfg(not(any(feature = "carin-bb", feature = "pdex")))]
+fn eob_service_date_needs_guide() {
+    // `service-date` (billablePeriod | item.serviced) is defined by CARIN
+    // Blue Button and PDex, not by R4 core, so without those features the
+    // registry lacks it.
     assert!(search_parameter("ExplanationOfBenefit", "service-date").is_none());
     assert_eq!(extract_by_code(&parse(EOB), "service-date"), Vec::new());
+}
+
+#[test]
+#[cfg(feature = "carin-bb")]
+fn eob_service_date_from_carin() {
+    // CARIN BB: `ExplanationOfBenefit.billablePeriod | ExplanationOfBenefit.item.serviced`.
+    let values = extract_by_code(&parse(EOB), "service-date");
+    let [IndexValue::Date(period)] = values.as_slice() else {
+        panic!("expected one date range, found {values:?}");
+    };
+    let utc = chrono::FixedOffset::east_opt(0).expect("zero offset");
+    let start = period.start.expect("start").to_utc(utc);
+    assert_eq!(start, Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap());
+    let start_only = extract_by_code(&parse(EOB), "billable-period-start");
+    assert_eq!(start_only.len(), 1);
+}
+
+#[test]
+fn plan_net_network_from_extension() {
+    let role = parse(
+        r#"{"resourceType": "PractitionerRole", "id": "r1",
+            "extension": [
+              {"url": "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/network-reference",
+               "valueReference": {"reference": "Organization/net1"}},
+              {"url": "http://example.org/other", "valueReference": {"reference": "Organization/no"}}]}"#,
+    );
+    assert_eq!(
+        extract_by_code(&role, "network"),
+        vec![reference(
+            "Organization/net1",
+            ResourceType::Organization,
+            "net1"
+        )]
+    );
+
+    let plan = parse(
+        r#"{"resourceType": "InsurancePlan", "id": "p1",
+            "coverageArea": [{"reference": "Location/ct"}]}"#,
+    );
+    assert_eq!(
+        extract_by_code(&plan, "coverage-area"),
+        vec![reference("Location/ct", ResourceType::Location, "ct")]
+    );
 }
 
 #[test]
@@ -517,66 +564,23 @@ fn decimal_number_keeps_text() {
             "prediction": [{"probabilityDecimal": 0.020}, {"probabilityRange": {"low": {"value": 1}}}]}"#,
     );
     let values = extract_by_code(&assessment, "probability");
-    let numbers: Vec<&str> = values
+    let numbers: Vec<String> = values
         .iter()
         .map(|v| match v {
-            IndexValue::Number(n) => n.value.as_str(),
+            IndexValue::Number(n) => n.value.as_str().to_owned(),
+            IndexValue::NumberRange(r) => format!(
+                "{}..{}",
+                r.low.as_ref().map_or("", |d| d.as_str()),
+                r.high.as_ref().map_or("", |d| d.as_str())
+            ),
             other => panic!("expected numbers, found {other:?}"),
         })
         .collect();
-    // The Range choice is not a number, so only the decimal is indexed.
-    assert_eq!(numbers, ["0.020"]);
+    // The Range choice is indexed with its open high bound.
+    assert_eq!(numbers, ["0.020", "1.."]);
 }
 
 // The official examples.
-
-const PACKAGE: &str = "hl7.fhir.r4.examples-4.0.1.tgz";
-
-fn example_files() -> Vec<(String, Vec<u8>)> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join("fhir-packages")
-        .join(PACKAGE);
-    assert!(
-        path.is_file(),
-        "{} is missing; run `fhir-definitions/fetch.sh examples` first",
-        path.display()
-    );
-    let file = std::fs::File::open(&path).expect("open package");
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let mut out = Vec::new();
-    for entry in archive.entries().expect("read package") {
-        let mut entry = entry.expect("read package entry");
-        let name = entry
-            .path()
-            .expect("entry path")
-            .to_string_lossy()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        if !name.ends_with(".json") || name == "package.json" || name.starts_with('.') {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).expect("read entry");
-        out.push((name, bytes));
-    }
-    out
-}
-
-/// Collects the resource and, for a Bundle, its entries' resources,
-/// recursively.
-fn with_entries<'a>(resource: &'a Resource, out: &mut Vec<&'a Resource>) {
-    out.push(resource);
-    if let Resource::Bundle(bundle) = resource {
-        for entry in &bundle.entry {
-            if let Some(inner) = &entry.resource {
-                with_entries(inner, out);
-            }
-        }
-    }
-}
 
 fn applies_to(base: &[&str], resource_type: &str) -> bool {
     base.iter()

@@ -86,7 +86,8 @@ fn date_prefixes_against_ranges() {
         ("birthdate=gt2010-01", vec!["year-only", "march"]),
         ("birthdate=sa2010-01", vec!["march"]),
         ("birthdate=eb2010-01", vec!["new-years-eve"]),
-        ("birthdate=ap2010-01", vec!["mid-january", "year-only"]),
+        // `ap` widens by 10% of the time to now, so its cases fix the clock
+        // in `date_approximately_scales_with_age`.
         (
             "birthdate=2009-12-31,2010-03-02",
             vec!["new-years-eve", "march"],
@@ -649,4 +650,125 @@ fn quantity_range_as_interval() {
     assert_eq!(ids, ["range"]);
     let ids = matching_ids(ResourceType::Condition, "abatement-age=35", &conditions);
     assert_eq!(ids, ["age"]);
+}
+
+fn risk_assessment_range(id: &str, range: &str) -> Resource {
+    resource(&format!(
+        r#"{{"resourceType":"RiskAssessment","id":"{id}","status":"final","subject":{{"reference":"Patient/1"}},"prediction":[{{"probabilityRange":{range}}}]}}"#
+    ))
+}
+
+#[test]
+fn number_against_range() {
+    let assessments = [
+        risk_assessment_range(
+            "ten-to-twenty",
+            r#"{"low":{"value":10},"high":{"value":20}}"#,
+        ),
+        risk_assessment_range("from-thirty", r#"{"low":{"value":30}}"#),
+        risk_assessment_range("up-to-five", r#"{"high":{"value":5}}"#),
+    ];
+    let ids = |query: &str| matching_ids(ResourceType::RiskAssessment, query, &assessments);
+    // `eq`: the Range lies within the implicit range of the search value.
+    assert!(ids("probability=15").is_empty());
+    assert_eq!(ids("probability=gt25"), ["from-thirty"]);
+    assert_eq!(ids("probability=lt8"), ["up-to-five"]);
+    assert_eq!(ids("probability=ge20"), ["ten-to-twenty", "from-thirty"]);
+    assert_eq!(ids("probability=sa25"), ["from-thirty"]);
+    assert_eq!(ids("probability=eb9"), ["up-to-five"]);
+    // `ap`: 10% of 22 is 2.2, so [19.8, 24.2] overlaps only [10, 20].
+    assert_eq!(ids("probability=ap22"), ["ten-to-twenty"]);
+}
+
+#[test]
+fn number_approximately_ten_percent() {
+    let assessments = [
+        risk_assessment("ninety", "90"),
+        risk_assessment("eighty-nine", "89.9"),
+        risk_assessment("hundred-ten", "110"),
+        risk_assessment("hundred-eleven", "110.1"),
+    ];
+    let ids = matching_ids(
+        ResourceType::RiskAssessment,
+        "probability=ap100",
+        &assessments,
+    );
+    assert_eq!(ids, ["ninety", "hundred-ten"]);
+}
+
+#[test]
+fn quantity_approximately_and_range() {
+    let observations = [
+        observation_quantity("nine", "9", "mg", "mg"),
+        observation_quantity("eight", "8.9", "mg", "mg"),
+        observation_quantity("eleven", "11", "mg", "mg"),
+    ];
+    let ids = matching_ids(
+        ResourceType::Observation,
+        "value-quantity=ap10|http://unitsofmeasure.org|mg",
+        &observations,
+    );
+    assert_eq!(ids, ["nine", "eleven"]);
+
+    // `context-quantity` points at `useContext.value` as Quantity or Range.
+    let value_set = |id: &str, range: &str| {
+        resource(&format!(
+            r#"{{"resourceType":"ValueSet","id":"{id}","status":"active","useContext":[{{"code":{{"system":"http://terminology.hl7.org/CodeSystem/usage-context-type","code":"age"}},"valueRange":{range}}}]}}"#
+        ))
+    };
+    let value_sets = [
+        value_set(
+            "adults",
+            r#"{"low":{"value":18,"unit":"a","system":"http://unitsofmeasure.org","code":"a"},"high":{"value":64,"unit":"a","system":"http://unitsofmeasure.org","code":"a"}}"#,
+        ),
+        value_set(
+            "seniors",
+            r#"{"low":{"value":65,"unit":"a","system":"http://unitsofmeasure.org","code":"a"}}"#,
+        ),
+    ];
+    let ids = |query: &str| matching_ids(ResourceType::ValueSet, query, &value_sets);
+    assert_eq!(ids("context-quantity=gt70||a"), ["seniors"]);
+    assert_eq!(ids("context-quantity=le18||a"), ["adults"]);
+    assert_eq!(ids("context-quantity=ap75||a"), ["seniors"]);
+    assert_eq!(ids("context-quantity=ap60||a"), ["adults", "seniors"]);
+}
+
+#[test]
+fn date_approximately_scales_with_age() {
+    use chrono::TimeZone;
+    let patients = [
+        patient("a", r#""birthDate": "2014-01-01""#),
+        patient("b", r#""birthDate": "2015-06-01""#),
+        patient("c", r#""birthDate": "2019-01-01""#),
+        patient("d", r#""birthDate": "2023-10-01""#),
+    ];
+    let options = options();
+    let now = chrono::Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    let matcher = Matcher::new(&options).with_now(now);
+    let ids = |query: &str| -> Vec<String> {
+        let search = search(ResourceType::Patient, query);
+        matcher
+            .filter(&search, &patients)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id().unwrap().as_str().to_owned())
+            .collect()
+    };
+    // Ten years before `now`: a tolerance of one year on each side.
+    assert_eq!(ids("birthdate=ap2014-01-01"), ["a"]);
+    assert_eq!(ids("birthdate=ap2014-09-01"), ["a", "b"]);
+    assert_eq!(ids("birthdate=ap2015-01-01"), ["b"]);
+    // A quarter before `now`: about nine days of tolerance.
+    assert_eq!(ids("birthdate=ap2023-10-05"), ["d"]);
+    assert!(ids("birthdate=ap2023-11-01").is_empty());
+    // The tolerance is measured from `now`, so a later clock widens it.
+    let later = Matcher::new(&options).with_now(now + chrono::Duration::days(3650));
+    let search = search(ResourceType::Patient, "birthdate=ap2015-01-01");
+    let found: Vec<&str> = later
+        .filter(&search, &patients)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id().unwrap().as_str())
+        .collect();
+    assert_eq!(found, ["a", "b"]);
 }

@@ -867,3 +867,111 @@ fn composite_components_typed() {
     );
     assert!(error.to_string().contains("`$`"), "{error}");
 }
+
+#[test]
+fn strict_collects_every_error() {
+    let query = "shoe-size=12&birthdate=yesterday&gender:exact=female";
+    let error = Search::parse(Some(ResourceType::Patient), query, &strict())
+        .expect_err("three bad parameters parsed");
+    let SearchError::Several { errors } = &error else {
+        panic!("expected several errors, found {error:?}");
+    };
+    let parameters: Vec<Option<&str>> = errors.iter().map(SearchError::parameter).collect();
+    assert_eq!(
+        parameters,
+        [Some("shoe-size"), Some("birthdate"), Some("gender:exact")]
+    );
+    assert!(matches!(errors[0], SearchError::UnknownParameter { .. }));
+    assert!(matches!(errors[1], SearchError::InvalidValue { .. }));
+    assert!(matches!(errors[2], SearchError::ModifierNotAllowed { .. }));
+    assert_eq!(error.errors().len(), 3);
+
+    let outcome = error.to_operation_outcome();
+    assert_eq!(outcome.issue.len(), 3);
+    let message = error.to_string();
+    for parameter in ["shoe-size", "birthdate", "gender:exact"] {
+        assert!(message.contains(parameter), "{message}");
+    }
+}
+
+#[test]
+fn lenient_collects_errors_keeps_warnings() {
+    let query = "shoe-size=12&birthdate=yesterday&_count=lots";
+    let error = Search::parse(Some(ResourceType::Patient), query, &options())
+        .expect_err("two malformed values parsed");
+    let parameters: Vec<Option<&str>> = error.errors().iter().map(SearchError::parameter).collect();
+    // The unknown parameter is only a warning in lenient handling.
+    assert_eq!(parameters, [Some("birthdate"), Some("_count")]);
+
+    let search = parse_ok(ResourceType::Patient, "shoe-size=12&hat=3&family=Lee");
+    assert_eq!(search.warnings.len(), 2);
+    assert_eq!(search.criteria.len(), 1);
+}
+
+#[test]
+fn one_error_is_not_wrapped() {
+    let error = parse_err(ResourceType::Patient, "birthdate=yesterday&family=Lee");
+    assert!(
+        matches!(error, SearchError::InvalidValue { .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.errors(), std::slice::from_ref(&error));
+}
+
+#[test]
+fn plan_net_parameters_parse() {
+    let search = parse_ok(
+        ResourceType::PractitionerRole,
+        "network=Organization/AcmeofCTStdNet&location=Location/HospLoc1",
+    );
+    let codes: Vec<&str> = search.criteria.iter().map(|c| c.param.code).collect();
+    assert_eq!(codes, ["location", "network"]);
+    let network = &search.criteria[1];
+    assert_eq!(
+        network.param.package,
+        "hl7.fhir.us.davinci-pdex-plan-net#1.2.0"
+    );
+
+    let plans = parse_ok(
+        ResourceType::InsurancePlan,
+        "coverage-area=Location/StateOfCTLocation&plan-type=http://example.org|gold",
+    );
+    assert_eq!(plans.criteria.len(), 2);
+    assert!(plans.criteria.iter().all(|c| !c.param.is_core()));
+}
+
+#[test]
+#[cfg(feature = "carin-bb")]
+fn carin_parameters_parse() {
+    let search = parse_ok(
+        ResourceType::ExplanationOfBenefit,
+        "patient=123&service-date=ge2024-01&billable-period-start=lt2024-06-01\
+         &_include=ExplanationOfBenefit:provider",
+    );
+    let codes: Vec<&str> = search.criteria.iter().map(|c| c.param.code).collect();
+    assert_eq!(codes, ["billable-period-start", "patient", "service-date"]);
+    let service_date = &search.criteria[2];
+    assert_eq!(service_date.param.package, "hl7.fhir.us.carin-bb#2.0.0");
+    let [SearchValue::Date { prefix, .. }] = service_date.values.as_slice() else {
+        panic!("expected one date: {service_date:?}");
+    };
+    assert_eq!(*prefix, Prefix::Ge);
+}
+
+#[test]
+fn unknown_guide_parameter_without_feature() {
+    // `delivery-method` exists only in Plan Net; `service-date` only in
+    // CARIN BB and PDex.
+    #[cfg(not(any(feature = "carin-bb", feature = "pdex")))]
+    {
+        let error = Search::parse(
+            Some(ResourceType::ExplanationOfBenefit),
+            "service-date=2024",
+            &strict(),
+        )
+        .expect_err("service-date is not a core parameter");
+        assert!(matches!(error, SearchError::UnknownParameter { .. }));
+    }
+    let search = parse_ok(ResourceType::HealthcareService, "delivery-method=virtual");
+    assert_eq!(search.criteria.len(), 1);
+}

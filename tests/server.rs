@@ -404,3 +404,223 @@ fn member_app_prints_claims_and_directory() {
     assert!(!report.contains(OTHER_MEMBER_CLAIM), "{report}");
     assert!(report.contains("In-network practitioners"), "{report}");
 }
+
+/// Returns the JSON members of `resource`, for checking which elements a
+/// projection kept.
+fn member_names(resource: &Resource) -> Vec<String> {
+    let text = fhir_payer::json::to_string(resource).expect("the resource cannot be written");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("invalid JSON");
+    let mut names: Vec<String> = value
+        .as_object()
+        .expect("a resource is a JSON object")
+        .keys()
+        .cloned()
+        .collect();
+    names.sort();
+    names
+}
+
+/// Returns whether `resource` has the `SUBSETTED` tag in `meta.tag`.
+fn is_subsetted(resource: &Resource) -> bool {
+    let text = fhir_payer::json::to_string(resource).expect("the resource cannot be written");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("invalid JSON");
+    value["meta"]["tag"].as_array().is_some_and(|tags| {
+        tags.iter().any(|tag| {
+            tag["system"] == "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
+                && tag["code"] == "SUBSETTED"
+        })
+    })
+}
+
+fn total_of(bundle: &Bundle) -> Option<u32> {
+    bundle
+        .total
+        .as_ref()
+        .and_then(|total| total.value().copied())
+        .map(u32::from)
+}
+
+#[test]
+fn plan_net_network_search() {
+    let client = anonymous_client();
+    let standard = search(
+        &client,
+        "/PractitionerRole?network=Organization/AcmeofCTStdNet&_count=50",
+    );
+    let roles = entries(&standard, SearchEntryMode::Match);
+    assert!(roles.contains(&"PractitionerRole/HansSoloRole1".to_owned()));
+    assert!(roles.contains(&"PractitionerRole/JoeSmithRole1".to_owned()));
+
+    let premium = search(&client, "/PractitionerRole?network=AcmeofCTPremNet");
+    assert_eq!(
+        entries(&premium, SearchEntryMode::Match),
+        Vec::<String>::new()
+    );
+
+    let plans = search(&client, "/InsurancePlan?network=AcmeofCTPremNet");
+    assert_eq!(
+        entries(&plans, SearchEntryMode::Match),
+        ["InsurancePlan/AcmeQHPGold"]
+    );
+
+    let covered = search(
+        &client,
+        "/InsurancePlan?coverage-area=Location/StateOfCTLocation",
+    );
+    assert_eq!(
+        sorted(entries(&covered, SearchEntryMode::Match)),
+        ["InsurancePlan/AcmeQHPBronze", "InsurancePlan/AcmeQHPGold"]
+    );
+}
+
+#[test]
+#[cfg(feature = "carin-bb")]
+fn carin_service_date_search() {
+    let client = member_client("patient/*.rs");
+    let recent = search(
+        &client,
+        "/ExplanationOfBenefit?service-date=ge2020-01-01&_count=50",
+    );
+    // EOBInpatient2 was billed in 2017, but its items' `servicedPeriod` has
+    // a start and no end, which is an open period that reaches 2020.
+    assert_eq!(
+        sorted(entries(&recent, SearchEntryMode::Match)),
+        [
+            "ExplanationOfBenefit/EOBInpatient2",
+            "ExplanationOfBenefit/EOBOutpatient2",
+            "ExplanationOfBenefit/EOBProfessional2",
+            "ExplanationOfBenefit/EOBProfessionalTransportation1",
+        ]
+    );
+
+    let older = search(&client, "/ExplanationOfBenefit?service-date=lt2020-01-01");
+    assert_eq!(
+        entries(&older, SearchEntryMode::Match),
+        ["ExplanationOfBenefit/EOBInpatient2"]
+    );
+
+    let started = search(
+        &client,
+        "/ExplanationOfBenefit?billable-period-start=2020-08-04",
+    );
+    assert_eq!(
+        entries(&started, SearchEntryMode::Match),
+        ["ExplanationOfBenefit/EOBProfessional2"]
+    );
+}
+
+#[test]
+fn summary_search_projects_entries() {
+    let client = anonymous_client();
+    let bundle = search(&client, "/Practitioner?_summary=true&_count=3");
+    let matches: Vec<&Resource> = bundle
+        .entry
+        .iter()
+        .filter_map(|entry| entry.resource.as_ref())
+        .collect();
+    assert_eq!(matches.len(), 3);
+    for resource in matches {
+        assert!(is_subsetted(resource), "{resource:?}");
+        // `Practitioner.photo` and `qualification` are not summary elements.
+        let names = member_names(resource);
+        assert!(!names.contains(&"photo".to_owned()), "{names:?}");
+        assert!(!names.contains(&"qualification".to_owned()), "{names:?}");
+    }
+    let next = member_app::link(&bundle, "next").expect("no next link");
+    assert!(next.contains("_summary=true"), "{next}");
+}
+
+#[test]
+fn elements_search_keeps_listed() {
+    let client = anonymous_client();
+    let bundle = search(&client, "/PractitionerRole?_elements=active&_count=2");
+    let matches = entries(&bundle, SearchEntryMode::Match);
+    assert_eq!(matches.len(), 2);
+    for entry in &bundle.entry {
+        let resource = entry.resource.as_ref().expect("entry without resource");
+        assert_eq!(
+            member_names(resource),
+            ["active", "id", "meta", "resourceType"]
+        );
+        assert!(is_subsetted(resource));
+    }
+}
+
+#[test]
+fn summary_count_returns_total_only() {
+    let client = anonymous_client();
+    let bundle = search(&client, "/PractitionerRole?_summary=count");
+    assert!(bundle.entry.is_empty());
+    assert!(total_of(&bundle).is_some_and(|total| total >= 6));
+}
+
+#[test]
+fn total_none_leaves_total_out() {
+    let client = anonymous_client();
+    let counted = search(&client, "/Practitioner?_total=accurate&_count=2");
+    assert!(total_of(&counted).is_some_and(|total| total > 2));
+    let estimated = search(&client, "/Practitioner?_total=estimate&_count=2");
+    assert_eq!(total_of(&estimated), total_of(&counted));
+
+    let uncounted = search(&client, "/Practitioner?_total=none&_count=2");
+    assert_eq!(total_of(&uncounted), None);
+    assert_eq!(entries(&uncounted, SearchEntryMode::Match).len(), 2);
+    let next = member_app::link(&uncounted, "next").expect("no next link without a total");
+    assert!(next.contains("_total=none"), "{next}");
+    assert!(member_app::link(&uncounted, "last").is_none());
+}
+
+#[test]
+fn read_applies_summary_and_elements() {
+    let client = anonymous_client();
+    let whole = client
+        .get_resource("/Practitioner/HansSolo")
+        .expect("read failed");
+    assert!(!is_subsetted(&whole));
+    assert!(member_names(&whole).contains(&"qualification".to_owned()));
+
+    let summary = client
+        .get_resource("/Practitioner/HansSolo?_summary=true")
+        .expect("summary read failed");
+    assert!(is_subsetted(&summary));
+    assert!(!member_names(&summary).contains(&"qualification".to_owned()));
+
+    let elements = client
+        .get_resource("/Practitioner/HansSolo?_elements=name")
+        .expect("elements read failed");
+    assert_eq!(
+        member_names(&elements),
+        ["id", "meta", "name", "resourceType"]
+    );
+
+    let count = client
+        .get("/Practitioner/HansSolo?_summary=count")
+        .expect("request failed");
+    assert_outcome(&count, 400, IssueType::Invalid);
+}
+
+#[test]
+fn strict_query_reports_every_error() {
+    let client = anonymous_client();
+    let response = client
+        .get_with_headers(
+            "/Practitioner?shoe-size=12&_lastUpdated=soon&_count=many",
+            &[("Prefer", "handling=strict")],
+        )
+        .expect("request failed");
+    assert_eq!(response.status, 400);
+    let Ok(Resource::OperationOutcome(outcome)) = fhir_payer::json::from_slice(&response.body)
+    else {
+        panic!("the body is not an OperationOutcome");
+    };
+    let locations: Vec<String> = outcome
+        .issue
+        .iter()
+        .flat_map(|issue| issue.location.iter())
+        .filter_map(|location| location.value().cloned())
+        .collect();
+    assert_eq!(
+        locations,
+        ["http.shoe-size", "http._lastUpdated", "http._count"]
+    );
+}

@@ -147,6 +147,33 @@ pub struct SearchParameter {
     pub chain: Vec<String>,
     #[serde(default)]
     pub component: Vec<SearchComponent>,
+    /// The package that defined the parameter, as `id#version`; set by
+    /// [`crate::Definitions`] when it loads the package.
+    #[serde(skip)]
+    pub package: String,
+    /// The position of the package among the packages that contribute
+    /// search parameters: 0 for the first implementation guide added, and
+    /// [`CORE_PRECEDENCE`] for the core specification.
+    #[serde(skip)]
+    pub precedence: u8,
+}
+
+/// The [`SearchParameter::precedence`] of the core specification's
+/// parameters, which lose to those of every implementation guide.
+pub const CORE_PRECEDENCE: u8 = u8::MAX;
+
+/// The URL prefix of the core package's example SearchParameters
+/// (`http://hl7.org/fhir/SearchParameter/example`, `example-reference`,
+/// `example-extension`). They illustrate the resource and define no real
+/// parameter: `example` redefines `_id` on `Resource`.
+pub const EXAMPLE_SEARCH_PARAMETER_PREFIX: &str = "http://hl7.org/fhir/SearchParameter/example";
+
+impl SearchParameter {
+    /// Returns whether the parameter is one of the core package's examples,
+    /// which the registry leaves out.
+    pub fn is_core_example(&self) -> bool {
+        self.url.starts_with(EXAMPLE_SEARCH_PARAMETER_PREFIX)
+    }
 }
 
 /// `SearchParameter.component`.

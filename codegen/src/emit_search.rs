@@ -23,6 +23,8 @@ pub fn emit(defs: &Definitions, space: &TypeSpace) -> String {
         let modifier = &p.modifier;
         let comparator = &p.comparator;
         let chain = &p.chain;
+        let package = &p.package;
+        let precedence = p.precedence;
         let component_defs = p.component.iter().map(|c| &c.definition);
         let component_exprs = p.component.iter().map(|c| &c.expression);
         quote! {
@@ -38,6 +40,8 @@ pub fn emit(defs: &Definitions, space: &TypeSpace) -> String {
                 comparator: &[ #( #comparator ),* ],
                 chain: &[ #( #chain ),* ],
                 component: &[ #( crate::search::registry::SearchComponentDef { definition: #component_defs, expression: #component_exprs } ),* ],
+                package: #package,
+                precedence: #precedence,
             },
         }
     });
@@ -67,7 +71,8 @@ pub fn emit(defs: &Definitions, space: &TypeSpace) -> String {
     let count = params.len();
     let _ = space;
     let tokens: TokenStream = quote! {
-        /// Every SearchParameter of the core specification, sorted by code and URL.
+        /// Every SearchParameter of the core specification and of the
+        /// implementation guides enabled at build time, sorted by code and URL.
         pub static SEARCH_PARAMETERS: [crate::search::registry::SearchParamDef; #count] = [ #( #entries )* ];
 
         /// The compartment definitions of the core specification, by

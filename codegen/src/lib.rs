@@ -10,6 +10,7 @@
 //! core definitions.
 
 pub mod definitions;
+mod emit_elements;
 mod emit_extract;
 mod emit_profiles;
 mod emit_schema;
@@ -129,11 +130,11 @@ impl Definitions {
                     self.code_systems.entry(cs.url.clone()).or_insert(cs);
                 }
                 "SearchParameter" => {
-                    let sp: SearchParameter =
+                    let mut sp: SearchParameter =
                         serde_json::from_value(file.json.clone()).map_err(parse_error)?;
-                    if !self.search_parameters.iter().any(|p| p.url == sp.url) {
-                        self.search_parameters.push(sp);
-                    }
+                    sp.package = format!("{}#{}", package.id, package.version);
+                    sp.precedence = definitions::CORE_PRECEDENCE;
+                    self.push_search_parameter(sp);
                 }
                 "CompartmentDefinition" => {
                     let cd: CompartmentDefinition =
@@ -178,6 +179,44 @@ impl Definitions {
                 return;
             }
         }
+    }
+
+    /// Adds only the SearchParameters of `package`, an implementation guide
+    /// whose parameters take precedence `precedence` (see
+    /// [`SearchParameter::precedence`]).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::Definition`] when a SearchParameter does not parse.
+    pub fn add_search_parameters(
+        &mut self,
+        package: &Package,
+        precedence: u8,
+    ) -> Result<(), Error> {
+        for file in package.resources().filter(|f| !f.is_example) {
+            if file.json.get("resourceType").and_then(|v| v.as_str()) != Some("SearchParameter") {
+                continue;
+            }
+            let mut sp: SearchParameter =
+                serde_json::from_value(file.json.clone()).map_err(|source| Error::Definition {
+                    resource_type: "SearchParameter".to_owned(),
+                    file: format!("{}#{}/{}", package.id, package.version, file.name),
+                    source,
+                })?;
+            sp.package = format!("{}#{}", package.id, package.version);
+            sp.precedence = precedence;
+            self.push_search_parameter(sp);
+        }
+        Ok(())
+    }
+
+    /// Adds `sp` unless a parameter with its URL is already loaded or it is
+    /// one of the core package's examples.
+    fn push_search_parameter(&mut self, sp: SearchParameter) {
+        if sp.is_core_example() || self.search_parameters.iter().any(|p| p.url == sp.url) {
+            return;
+        }
+        self.search_parameters.push(sp);
     }
 
     /// Returns every StructureDefinition, in load order.
@@ -226,6 +265,9 @@ pub struct CoreGenerator {
     package_id: String,
     package_version: String,
     json_schema_out: Option<PathBuf>,
+    /// The implementation guides whose SearchParameters join the registry,
+    /// as (package id, version), in precedence order.
+    search_guides: Vec<(String, String)>,
 }
 
 impl CoreGenerator {
@@ -237,6 +279,7 @@ impl CoreGenerator {
             package_id: "hl7.fhir.r4.core".to_owned(),
             package_version: "4.0.1".to_owned(),
             json_schema_out: None,
+            search_guides: Vec::new(),
         }
     }
 
@@ -245,6 +288,16 @@ impl CoreGenerator {
     /// file only with its `schemars` feature.
     pub fn json_schema(mut self, out: impl Into<PathBuf>) -> Self {
         self.json_schema_out = Some(out.into());
+        self
+    }
+
+    /// Adds the SearchParameters of the guide in package `package_id` at
+    /// `version` to the registry and to the extraction code. Guides added
+    /// earlier take precedence over later ones, and every guide over the
+    /// core specification, when two parameters share a code and a base type.
+    pub fn add_search_guide(&mut self, package_id: &str, version: &str) -> &mut Self {
+        self.search_guides
+            .push((package_id.to_owned(), version.to_owned()));
         self
     }
 
@@ -263,8 +316,9 @@ impl CoreGenerator {
         Ok((package, defs))
     }
 
-    /// Writes the types, the search parameter registry and the compartment
-    /// tables to `out`, and the schema impls to the file set by
+    /// Writes the types, the search parameter registry (the core parameters
+    /// and those of the added guides), the compartment tables and the
+    /// element flags to `out`, and the schema impls to the file set by
     /// [`json_schema`](Self::json_schema), rewriting each file only when its
     /// content changes.
     ///
@@ -273,8 +327,15 @@ impl CoreGenerator {
     /// Returns [`Error`] when the package is missing or malformed, when the
     /// definitions cannot be mapped, or when `out` cannot be written.
     pub fn generate(&self, out: &Path) -> Result<(), Error> {
-        let (package, defs) = self.load()?;
+        let (package, mut defs) = self.load()?;
         let space = model::build(&defs)?;
+        for (position, (id, version)) in self.search_guides.iter().enumerate() {
+            let guide = self.search_path.load(id, version)?;
+            let precedence = u8::try_from(position)
+                .unwrap_or(u8::MAX - 1)
+                .min(u8::MAX - 1);
+            defs.add_search_parameters(&guide, precedence)?;
+        }
         let header = format!(
             "// @generated by fhir-payer-codegen from {}#{}. Do not edit.\n",
             package.id, package.version
@@ -282,6 +343,7 @@ impl CoreGenerator {
         let mut source = header.clone();
         source.push_str(&emit_types::emit(&space, &package.version));
         source.push_str(&emit_search::emit(&defs, &space));
+        source.push_str(&emit_elements::emit(&space));
         source.push_str(&emit_extract::emit(&defs, &space));
         if let Some(schema_out) = &self.json_schema_out {
             let schema_source = header.clone() + &emit_schema::emit(&space);

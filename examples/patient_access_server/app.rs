@@ -19,7 +19,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use fhir_payer::r4::{Resource, ResourceType};
-use fhir_payer::search::query::{Handling, SearchOptions};
+use fhir_payer::search::projection::{Projection, project};
+use fhir_payer::search::query::{Handling, SearchOptions, Summary};
 use fhir_payer::smart::token::TokenResponse;
 use fhir_payer::smart::{Request, ResourceAccess};
 use tokio::net::TcpListener;
@@ -240,12 +241,14 @@ fn search_response(
 async fn read(
     State(state): State<Arc<AppState>>,
     Path((resource_type, id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let request = format!("GET /{resource_type}/{id}");
+    let query = query.unwrap_or_default();
     respond(
         &request,
-        read_response(&state, &resource_type, &id, &headers),
+        read_response(&state, &resource_type, &id, &query, &headers),
     )
 }
 
@@ -256,9 +259,11 @@ fn read_response(
     state: &AppState,
     type_name: &str,
     id: &str,
+    query: &str,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
     let resource_type = served_type(type_name)?;
+    let projection = read_projection(query)?;
     let caller = state.tokens.caller(header_text(headers, "authorization"))?;
     auth::authorize_request(
         &caller,
@@ -273,7 +278,44 @@ fn read_response(
     if !auth::allows_resource(&caller, resource, ResourceAccess::Read) {
         return Err(not_found());
     }
-    Ok(fhir_response(StatusCode::OK, resource))
+    let projected =
+        project(resource, &projection).map_err(|error| ApiError::internal(&error.to_string()))?;
+    Ok(fhir_response(StatusCode::OK, &projected))
+}
+
+/// Reads `_summary` and `_elements` from the query of a read. `_format` and
+/// `_pretty` are accepted and have no effect; any other parameter is a 400,
+/// because a read takes no search criteria.
+fn read_projection(query: &str) -> Result<Projection, ApiError> {
+    let mut summary = None;
+    let mut elements = Vec::new();
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        match name.as_ref() {
+            "_summary" => {
+                summary = match Summary::parse(&value) {
+                    Some(Summary::Count) | None => {
+                        return Err(ApiError::bad_request(&format!(
+                            "invalid _summary `{value}` for a read: expected true, text, data or false"
+                        )));
+                    }
+                    found => found,
+                };
+            }
+            "_elements" => elements.extend(
+                value
+                    .split(',')
+                    .filter(|element| !element.is_empty())
+                    .map(str::to_owned),
+            ),
+            "_format" | "_pretty" => {}
+            other => {
+                return Err(ApiError::bad_request(&format!(
+                    "unknown parameter `{other}` for a read: expected only _summary, _elements, _format or _pretty"
+                )));
+            }
+        }
+    }
+    Ok(Projection::from_parts(summary, &elements))
 }
 
 fn served_type(type_name: &str) -> Result<ResourceType, ApiError> {

@@ -82,8 +82,9 @@ fn add_oauth_uris(statement: &mut CapabilityStatement, base_url: &str) -> Result
 /// the `_include` and `_revinclude` values its reference parameters allow.
 fn resource_entry(resource_type: ResourceType) -> Value {
     let name = resource_type.as_str();
-    let params: Vec<_> = registry::search_parameters()
-        .iter()
+    // One definition per code: the one a query on this type names, which
+    // may come from an implementation guide.
+    let params: Vec<_> = registry::search_parameters_for(name)
         .filter(|param| param.base.contains(&name))
         .collect();
     let search_params: Vec<Value> = params

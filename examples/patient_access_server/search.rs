@@ -8,7 +8,9 @@ use fhir_payer::bundle::searchset::OFFSET_PARAM;
 use fhir_payer::r4::{Bundle, IssueType, Resource, ResourceType};
 use fhir_payer::search::extract;
 use fhir_payer::search::matching::{Matcher, SortOrder};
-use fhir_payer::search::query::{Include, Search, SearchOptions, warnings_to_operation_outcome};
+use fhir_payer::search::query::{
+    Include, Search, SearchOptions, Total, warnings_to_operation_outcome,
+};
 use fhir_payer::smart::{Request, ResourceAccess};
 use url::form_urlencoded;
 
@@ -122,9 +124,16 @@ pub fn run(
         form_urlencoded::parse(search.to_query_string().as_bytes())
             .into_owned()
             .collect();
+    // The builder projects the entries for `_summary` and `_elements`, which
+    // are among the canonical parameters.
     let mut builder = SearchsetBuilder::new(request.base_url, resource_type, canonical, count)
         .map_err(|error| ApiError::internal(&error.to_string()))?;
-    builder.offset(offset).total(Some(total));
+    builder.offset(offset);
+    // Every match is in memory, so `estimate` gets the exact count too.
+    match search.total {
+        Some(Total::None) => builder.total(None).more_pages(end < matches.len()),
+        Some(Total::Estimate | Total::Accurate) | None => builder.total(Some(total)),
+    };
     for resource in page {
         builder.push_match((*resource).clone(), None);
     }

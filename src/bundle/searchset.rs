@@ -30,6 +30,8 @@ use crate::r4::{
     Bundle, BundleEntry, BundleEntrySearch, BundleLink, BundleType, OperationOutcome, Resource,
     ResourceType, SearchEntryMode,
 };
+use crate::search::projection::{Projection, project};
+use crate::search::query::Summary;
 
 /// The query parameter that carries the position of a page's first match.
 pub const OFFSET_PARAM: &str = "_offset";
@@ -136,6 +138,17 @@ pub enum SearchsetError {
         /// The number.
         value: u32,
     },
+    /// A match or include could not be projected for `_summary` or
+    /// `_elements`, which means a bug in the element table, not bad input.
+    #[error("cannot project {mode} resource {position} for _summary or _elements: {message}")]
+    Projection {
+        /// `match` or `include`.
+        mode: SearchEntryMode,
+        /// The position among the resources of that mode, from 0.
+        position: usize,
+        /// The projection error.
+        message: String,
+    },
 }
 
 /// One match: the resource and its optional `search.score`.
@@ -164,6 +177,12 @@ struct Match {
 /// - Links: `self`, `first`, `previous` (except on the first page), `next`
 ///   (only when more matches follow) and `last` (only when the total is
 ///   known). See the module documentation for the paging parameters.
+/// - `_summary` and `_elements` among the parameters given to
+///   [`new`](Self::new) project the entries as
+///   [`crate::search::projection`] describes: `_summary` applies to matches
+///   and includes, `_elements` to matches only, because its names are
+///   elements of the searched type. `_summary=count` leaves out match and
+///   include entries. [`projection`](Self::projection) overrides this.
 /// - With a page size of 0 (`_count=0`) the Bundle has the total and a
 ///   `self` link only: no entries of any mode, including outcomes, and no
 ///   other links.
@@ -179,6 +198,10 @@ pub struct SearchsetBuilder {
     matches: Vec<Match>,
     includes: Vec<Resource>,
     outcomes: Vec<OperationOutcome>,
+    /// The projection of `_summary` or `_elements`.
+    projection: Projection,
+    /// Whether `_summary=count` asked for the total only.
+    count_only: bool,
 }
 
 impl SearchsetBuilder {
@@ -218,11 +241,12 @@ impl SearchsetBuilder {
         V: Into<String>,
     {
         let base = validate_base(base)?;
-        let params = params
+        let params: Vec<(String, String)> = params
             .into_iter()
             .map(|(name, value)| (name.into(), value.into()))
             .filter(|(name, _)| is_kept_in_links(name))
             .collect();
+        let (projection, count_only) = projection_of_params(&params);
         Ok(SearchsetBuilder {
             base,
             resource_type,
@@ -234,7 +258,17 @@ impl SearchsetBuilder {
             matches: Vec::new(),
             includes: Vec::new(),
             outcomes: Vec::new(),
+            projection,
+            count_only,
         })
+    }
+
+    /// Sets the projection of the match entries, and of the include entries
+    /// unless it is [`Projection::Elements`], replacing the one that the
+    /// `_summary` and `_elements` parameters of [`new`](Self::new) gave.
+    pub fn projection(&mut self, projection: Projection) -> &mut Self {
+        self.projection = projection;
+        self
     }
 
     /// Sets the position of this page's first match among all matches,
@@ -308,6 +342,10 @@ impl SearchsetBuilder {
         if self.count == 0 {
             return Ok(bundle);
         }
+        let include_projection = match &self.projection {
+            Projection::Elements(_) => Projection::Full,
+            other => other.clone(),
+        };
 
         let mut seen: HashSet<(ResourceType, String)> = HashSet::new();
         for (position, found) in self.matches.iter().enumerate() {
@@ -322,9 +360,19 @@ impl SearchsetBuilder {
                     second: position,
                 });
             }
+            if self.count_only {
+                continue;
+            }
+            let resource = project(&found.resource, &self.projection).map_err(|error| {
+                SearchsetError::Projection {
+                    mode: SearchEntryMode::Match,
+                    position,
+                    message: error.to_string(),
+                }
+            })?;
             let entry = search_entry(
                 Some(full_url),
-                found.resource.clone(),
+                resource,
                 SearchEntryMode::Match,
                 found.score.clone(),
             );
@@ -332,10 +380,17 @@ impl SearchsetBuilder {
         }
         for (position, resource) in self.includes.iter().enumerate() {
             let (key, full_url) = self.identify(resource, SearchEntryMode::Include, position)?;
-            if seen.insert(key) {
+            if seen.insert(key) && !self.count_only {
+                let resource = project(resource, &include_projection).map_err(|error| {
+                    SearchsetError::Projection {
+                        mode: SearchEntryMode::Include,
+                        position,
+                        message: error.to_string(),
+                    }
+                })?;
                 bundle.entry.push(search_entry(
                     Some(full_url),
-                    resource.clone(),
+                    resource,
                     SearchEntryMode::Include,
                     None,
                 ));
@@ -539,6 +594,29 @@ pub(crate) fn percent_encode(text: &str) -> String {
         }
     }
     out
+}
+
+/// Returns the projection that the `_summary` and `_elements` parameters
+/// ask for, and whether `_summary=count` asks for the total only. Values
+/// that are not valid codes are ignored, since the parameters come from a
+/// parsed search.
+fn projection_of_params(params: &[(String, String)]) -> (Projection, bool) {
+    let summary = params
+        .iter()
+        .filter(|(name, _)| name == "_summary")
+        .find_map(|(_, value)| Summary::parse(value));
+    let elements: Vec<String> = params
+        .iter()
+        .filter(|(name, _)| name == "_elements")
+        .flat_map(|(_, value)| value.split(','))
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .collect();
+    (
+        Projection::from_parts(summary, &elements),
+        summary == Some(Summary::Count),
+    )
 }
 
 #[cfg(test)]

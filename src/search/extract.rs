@@ -12,6 +12,7 @@
 //! | string | string, markdown, code, HumanName (text, family, given, prefix, suffix), Address (text, line, city, district, state, postalCode, country) | [`IndexValue::String`], one per part |
 //! | date | date, dateTime, instant, Period, Timing (from the first event or bounds start to the last) | [`IndexValue::Date`] |
 //! | number | decimal, integer, positiveInt, unsignedInt | [`IndexValue::Number`] |
+//! | number | Range (its low and high values) | [`IndexValue::NumberRange`] |
 //! | quantity | Quantity, Age, Count, Distance, Duration, Money, Range | [`IndexValue::Quantity`] |
 //! | reference | Reference, canonical, uri, an embedded resource | [`IndexValue::Reference`] |
 //! | uri | uri, url, canonical, oid, uuid | [`IndexValue::Uri`] |
@@ -52,6 +53,9 @@ pub enum IndexValue {
     Date(DateValue),
     /// A number parameter value.
     Number(NumberValue),
+    /// A number parameter value from a Range, such as
+    /// `RiskAssessment.prediction.probabilityRange`.
+    NumberRange(NumberRangeValue),
     /// A quantity parameter value.
     Quantity(QuantityValue),
     /// A reference parameter value.
@@ -164,6 +168,16 @@ fn bounds(range: DateRange) -> (DateBound, DateBound) {
 pub struct NumberValue {
     /// The number as written.
     pub value: Decimal,
+}
+
+/// The bounds of a Range indexed for a number parameter. At least one bound
+/// is present; a missing one is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberRangeValue {
+    /// `Range.low.value`.
+    pub low: Option<Decimal>,
+    /// `Range.high.value`.
+    pub high: Option<Decimal>,
 }
 
 /// A quantity: an amount with its unit.

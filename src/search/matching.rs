@@ -52,7 +52,7 @@ mod compare;
 mod resolver;
 mod sort;
 
-use chrono::{FixedOffset, Offset};
+use chrono::{DateTime, FixedOffset, Offset, Utc};
 
 use crate::r4::{Resource, ResourceType};
 use crate::search::extract::{self, IndexValue, UNSUPPORTED_EXPRESSIONS, normalize};
@@ -124,6 +124,9 @@ pub struct Matcher<'a> {
     base_url: Option<&'a str>,
     local_offset: FixedOffset,
     resolver: Option<&'a dyn Resolver>,
+    /// The current time, from which the `ap` prefix on dates measures its
+    /// tolerance.
+    now: DateTime<Utc>,
 }
 
 impl std::fmt::Debug for Matcher<'_> {
@@ -133,19 +136,29 @@ impl std::fmt::Debug for Matcher<'_> {
             .field("base_url", &self.base_url)
             .field("local_offset", &self.local_offset)
             .field("resolver", &self.resolver.is_some())
+            .field("now", &self.now)
             .finish()
     }
 }
 
 impl<'a> Matcher<'a> {
     /// Creates a matcher with the base URL of `options`, UTC for values
-    /// without a zone, and no resolver.
+    /// without a zone, no resolver, and the system clock's current time.
     pub fn new(options: &'a SearchOptions) -> Self {
         Self {
             base_url: options.base_url(),
             local_offset: chrono::Utc.fix(),
             resolver: None,
+            now: DateTime::<Utc>::from(std::time::SystemTime::now()),
         }
+    }
+
+    /// Sets the current time. `date=ap2020-01-01` matches dates within 10%
+    /// of the time between the searched date and now, as the R4 search page
+    /// recommends, so a fixed time makes such matches repeatable.
+    pub fn with_now(mut self, now: DateTime<Utc>) -> Self {
+        self.now = now;
+        self
     }
 
     /// Sets the resolver for chains, `_has`, `_list` and terminology.
@@ -328,6 +341,7 @@ impl<'a> Matcher<'a> {
             base_url: self.base_url,
             local_offset: self.local_offset,
             resolver: self.resolver,
+            now: self.now,
         };
         compare::value_matches(&context, criterion.modifier, alternative, value)
     }

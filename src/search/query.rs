@@ -356,10 +356,12 @@ impl Search {
     ///
     /// # Errors
     ///
-    /// Returns the first [`SearchError`]: a malformed value, an unknown or
-    /// misplaced modifier, an ambiguous or invalid chain, a malformed
-    /// `_include`, or in strict handling an unknown parameter. The module
-    /// documentation lists the rules.
+    /// Returns a [`SearchError`] for each parameter that fails: a malformed
+    /// value, an unknown or misplaced modifier, an ambiguous or invalid
+    /// chain, a malformed `_include`, or in strict handling an unknown
+    /// parameter. One failure is returned as itself and more as
+    /// [`SearchError::Several`], in query order. The module documentation
+    /// lists the rules.
     pub fn parse(
         resource_type: Option<ResourceType>,
         query: &str,
@@ -456,11 +458,16 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Parses every pair, collecting the error of each parameter that fails
+    /// so that the client learns of all of them at once.
     fn run(mut self, pairs: &[(Cow<'_, str>, Cow<'_, str>)]) -> Result<Search, SearchError> {
+        let mut errors = Vec::new();
         // `_type` sets the scope of every other parameter, so it goes first.
         for (name, value) in pairs {
             if name == "_type" && !value.is_empty() {
-                self.parse_type(value)?;
+                if let Err(error) = self.parse_type(value) {
+                    errors.push(error);
+                }
             }
         }
         let resource_type = self.search.resource_type;
@@ -480,30 +487,45 @@ impl<'a> Parser<'a> {
             if value.is_empty() || name == "_type" {
                 continue;
             }
-            let (base_name, modifier) = match name.split_once(':') {
-                Some((base, modifier)) => (base, Some(modifier)),
-                None => (name.as_ref(), None),
-            };
-            match base_name {
-                "_format" | "_pretty" => {}
-                "_filter" | "_query" => self.soft(SearchError::NotSupported {
-                    parameter: shown(name),
-                })?,
-                "_include" | "_revinclude" => {
-                    self.parse_include(name, base_name == "_revinclude", modifier, value, &scope)?;
-                }
-                "_sort" | "_count" | "_summary" | "_elements" | "_total" | "_contained"
-                | "_containedType" => {
-                    self.parse_result_parameter(name, base_name, modifier, value, &scope)?;
-                }
-                _ => self.parse_criterion(name, value, &scope)?,
+            if let Err(error) = self.parse_pair(name, value, &scope) {
+                errors.push(error);
             }
+        }
+        if let Some(error) = SearchError::combine(errors) {
+            return Err(error);
         }
 
         if self.search.criteria.len() > 1 {
             self.search.criteria.sort_by_cached_key(Criterion::name);
         }
         Ok(self.search)
+    }
+
+    /// Parses one `name=value` pair other than `_type`.
+    fn parse_pair(
+        &mut self,
+        name: &str,
+        value: &str,
+        scope: &Scope<'_>,
+    ) -> Result<(), SearchError> {
+        let (base_name, modifier) = match name.split_once(':') {
+            Some((base, modifier)) => (base, Some(modifier)),
+            None => (name, None),
+        };
+        match base_name {
+            "_format" | "_pretty" => Ok(()),
+            "_filter" | "_query" => self.soft(SearchError::NotSupported {
+                parameter: shown(name),
+            }),
+            "_include" | "_revinclude" => {
+                self.parse_include(name, base_name == "_revinclude", modifier, value, scope)
+            }
+            "_sort" | "_count" | "_summary" | "_elements" | "_total" | "_contained"
+            | "_containedType" => {
+                self.parse_result_parameter(name, base_name, modifier, value, scope)
+            }
+            _ => self.parse_criterion(name, value, scope),
+        }
     }
 
     /// Records `error` as a warning in lenient handling, or returns it in

@@ -241,13 +241,17 @@ impl<'a> Walker<'a> {
         let item_var = quote!(#item);
         match node {
             Node::Struct(def) => {
-                let field = def
-                    .fields
-                    .iter()
-                    .find(|f| f.json_name == name)
-                    .ok_or_else(|| {
-                        Unsupported(format!("`{}` has no element `{name}`", def.path))
-                    })?;
+                let Some(field) = def.fields.iter().find(|f| f.json_name == name) else {
+                    // Guides write a choice with its type as in JSON
+                    // (`valueDateTime`), which reads as `value.ofType(dateTime)`.
+                    let (choice_name, fhir_type) =
+                        self.choice_variant_named(def, name).ok_or_else(|| {
+                            Unsupported(format!("`{}` has no element `{name}`", def.path))
+                        })?;
+                    let mut steps = vec![Step::As(fhir_type)];
+                    steps.extend_from_slice(rest);
+                    return self.walk_field(&choice_name, &steps, var, node, sink, then);
+                };
                 let child = match &field.ty {
                     FieldType::Single(value) => self.node_of(value)?,
                     FieldType::Choice(choice) => Node::Choice(
@@ -290,6 +294,23 @@ impl<'a> Walker<'a> {
                 unreachable!("choices are spread over their variants before a field step")
             }
         }
+    }
+
+    /// Finds the choice field of `def` with a variant whose JSON name is
+    /// `name`, and returns the field's JSON name and the variant's FHIR type.
+    fn choice_variant_named(&self, def: &StructDef, name: &str) -> Option<(String, String)> {
+        def.fields.iter().find_map(|field| {
+            let FieldType::Choice(choice) = &field.ty else {
+                return None;
+            };
+            let variant = self
+                .choices
+                .get(choice.as_str())?
+                .variants
+                .iter()
+                .find(|v| v.json_name == name)?;
+            Some((field.json_name.clone(), variant.fhir_type.clone()))
+        })
     }
 
     fn walk_cast(
@@ -611,6 +632,7 @@ fn struct_method(kind: Kind, def: &StructDef) -> Option<&'static str> {
         (Kind::Quantity, "Quantity" | "Age" | "Count" | "Distance" | "Duration") => "quantity",
         (Kind::Quantity, "Money") => "quantity_money",
         (Kind::Quantity, "Range") => "quantity_range",
+        (Kind::Number, "Range") => "number_range",
         (Kind::Reference, "Reference") => "reference",
         _ => return None,
     })

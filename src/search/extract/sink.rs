@@ -12,8 +12,8 @@ use crate::search::registry::SearchParamDef;
 
 use super::reference::{parse_reference, type_from_uri};
 use super::{
-    CompositeComponent, DateBound, DateValue, IndexValue, NumberValue, QuantityAmount,
-    QuantityValue, ReferenceValue, StringValue, TokenValue,
+    CompositeComponent, DateBound, DateValue, IndexValue, NumberRangeValue, NumberValue,
+    QuantityAmount, QuantityValue, ReferenceValue, StringValue, TokenValue,
 };
 
 /// The system of Money currency codes.
@@ -292,15 +292,16 @@ impl<'r> Sink<'r> {
         }));
     }
 
+    pub(crate) fn number_range(&mut self, range: &Range) {
+        let (low, high) = range_values(range);
+        if low.is_some() || high.is_some() {
+            self.values
+                .push(IndexValue::NumberRange(NumberRangeValue { low, high }));
+        }
+    }
+
     pub(crate) fn quantity_range(&mut self, range: &Range) {
-        let value_of = |q: &Option<Quantity>| {
-            q.as_ref()
-                .and_then(|q| q.value.as_ref())
-                .and_then(Primitive::value)
-                .cloned()
-        };
-        let low = value_of(&range.low);
-        let high = value_of(&range.high);
+        let (low, high) = range_values(range);
         if low.is_none() && high.is_none() {
             return;
         }
@@ -542,4 +543,15 @@ fn end_of(range: DateRange) -> DateBound {
 fn utc_key(bound: DateBound) -> chrono::DateTime<chrono::Utc> {
     use chrono::Offset;
     bound.to_utc(chrono::Utc.fix())
+}
+
+/// Returns the values of `Range.low` and `Range.high`.
+fn range_values(range: &Range) -> (Option<Decimal>, Option<Decimal>) {
+    let value_of = |q: &Option<Quantity>| {
+        q.as_ref()
+            .and_then(|q| q.value.as_ref())
+            .and_then(Primitive::value)
+            .cloned()
+    };
+    (value_of(&range.low), value_of(&range.high))
 }

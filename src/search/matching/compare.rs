@@ -19,6 +19,7 @@ pub(super) struct Context<'a> {
     pub base_url: Option<&'a str>,
     pub local_offset: FixedOffset,
     pub resolver: Option<&'a dyn Resolver>,
+    pub now: DateTime<Utc>,
 }
 
 pub(super) fn value_matches(
@@ -30,6 +31,10 @@ pub(super) fn value_matches(
     match (alternative, value) {
         (SearchValue::Date { prefix, date }, IndexValue::Date(resource)) => {
             let (start, end) = date.range().to_utc(context.local_offset);
+            let (start, end) = match prefix {
+                Prefix::Ap => approximate_range(start, end, context.now),
+                _ => (start, end),
+            };
             Ok(date_matches(
                 *prefix,
                 start,
@@ -44,6 +49,16 @@ pub(super) fn value_matches(
                 *prefix,
                 &bounds,
                 resource.value.to_decimal().ok(),
+            ))
+        }
+        (SearchValue::Number { prefix, number }, IndexValue::NumberRange(resource)) => {
+            let bounds = search_bounds(context, number)?;
+            let exact = |value: &Option<Decimal>| value.as_ref().and_then(|v| v.to_decimal().ok());
+            Ok(interval_matches(
+                *prefix,
+                &bounds,
+                exact(&resource.low),
+                exact(&resource.high),
             ))
         }
         (SearchValue::Quantity(search), IndexValue::Quantity(resource)) => {
@@ -139,6 +154,25 @@ fn date_matches(
             resource_start.is_none_or(|s| s < end) && resource_end.is_none_or(|e| e > start)
         }
     }
+}
+
+/// Widens the search range `[start, end)` on both sides by 10% of the time
+/// between its start and `now` (either way round), the tolerance that the
+/// R4 search page recommends for `ap` on dates. Bounds saturate at the
+/// limits of `DateTime`.
+fn approximate_range(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let gap = (now - start).abs() / 10;
+    (
+        start
+            .checked_sub_signed(gap)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC),
+        end.checked_add_signed(gap)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC),
+    )
 }
 
 /// The exact forms of a search number.

@@ -114,6 +114,7 @@ impl<'a> SortOrder<'a> {
             IndexValue::Reference(reference) => SortValue::Text(reference.reference?),
             IndexValue::Date(date) => SortValue::Date(date.start?.to_utc(self.local_offset)),
             IndexValue::Number(number) => SortValue::Number(number.value.to_decimal().ok()?),
+            IndexValue::NumberRange(range) => SortValue::Number(range.low?.to_decimal().ok()?),
             IndexValue::Quantity(quantity) => match quantity.amount {
                 QuantityAmount::Value { value, .. } => SortValue::Number(value.to_decimal().ok()?),
                 QuantityAmount::Range { low, .. } => SortValue::Number(low?.to_decimal().ok()?),

@@ -161,11 +161,47 @@ pub enum SearchError {
         /// The content type that was sent.
         content_type: String,
     },
+    /// Two or more parameters are invalid. Each error names its parameter,
+    /// in query order; none of them is itself `Several`.
+    #[error("{} search parameters are invalid: {}", errors.len(), join_messages(errors))]
+    Several {
+        /// The errors, in query order.
+        errors: Vec<SearchError>,
+    },
+}
+
+/// Joins the messages of `errors` with `; `.
+fn join_messages(errors: &[SearchError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl SearchError {
+    /// Combines the errors of one parse: `None` for none, the error itself
+    /// for one, and [`SearchError::Several`] for more.
+    pub(crate) fn combine(mut errors: Vec<SearchError>) -> Option<SearchError> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            _ => Some(SearchError::Several { errors }),
+        }
+    }
+
+    /// Returns every single error: the list of [`SearchError::Several`], or
+    /// this error alone.
+    pub fn errors(&self) -> &[SearchError] {
+        match self {
+            Self::Several { errors } => errors,
+            other => std::slice::from_ref(other),
+        }
+    }
+
     /// Returns the query parameter that the error is about, as the client
-    /// wrote it, or `None` for an error about the request body.
+    /// wrote it, or `None` for an error about the request body. For
+    /// [`SearchError::Several`] it is the parameter of the first error.
     pub fn parameter(&self) -> Option<&str> {
         match self {
             Self::UnknownParameter { parameter, .. }
@@ -180,6 +216,7 @@ impl SearchError {
             | Self::Repeated { parameter } => Some(parameter),
             Self::UnknownSortKey { .. } => Some("_sort"),
             Self::UnsupportedContentType { .. } => None,
+            Self::Several { errors } => errors.first().and_then(Self::parameter),
         }
     }
 
@@ -198,11 +235,15 @@ impl SearchError {
         }
     }
 
-    /// Builds an OperationOutcome with one `error` issue for this error, to
-    /// return with HTTP status 400.
+    /// Builds an OperationOutcome with one `error` issue for each error
+    /// (several for [`SearchError::Several`]), to return with HTTP status 400.
     pub fn to_operation_outcome(&self) -> OperationOutcome {
         OperationOutcome {
-            issue: vec![self.to_issue(IssueSeverity::Error)],
+            issue: self
+                .errors()
+                .iter()
+                .map(|error| error.to_issue(IssueSeverity::Error))
+                .collect(),
             ..OperationOutcome::default()
         }
     }

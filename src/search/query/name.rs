@@ -3,7 +3,7 @@
 
 use crate::r4::ResourceType;
 use crate::search::registry::{
-    SearchParamDef, SearchParamType, search_parameter, search_parameters,
+    CORE_PRECEDENCE, SearchParamDef, SearchParamType, search_parameter, search_parameters,
 };
 
 use super::Link;
@@ -25,6 +25,8 @@ pub(crate) static LIST_PARAMETER: SearchParamDef = SearchParamDef {
     comparator: &[],
     chain: &[],
     component: &[],
+    package: "hl7.fhir.r4.core#4.0.1",
+    precedence: CORE_PRECEDENCE,
 };
 
 /// The resource types that a parameter name is resolved against.

@@ -28,7 +28,8 @@ macro_rules! code_enum {
                 }
             }
 
-            fn parse(text: &str) -> Option<Self> {
+            /// Parses a code as written in the query; `None` for another text.
+            pub fn parse(text: &str) -> Option<Self> {
                 match text {
                     $($code => Some(Self::$variant),)+
                     _ => None,
