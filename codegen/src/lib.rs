@@ -19,6 +19,7 @@ mod names;
 pub mod package;
 pub mod profiles;
 pub mod terminology;
+mod tokens;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
