@@ -9,12 +9,11 @@ use quote::quote;
 /// keys that tests the length first and compares bytes only within the
 /// keys of that length.
 ///
-/// rustc lowers a `match` on `&str` to one comparison per arm, in order, so a
-/// struct with 60 JSON keys pays up to 60 comparisons per key read. Grouping
-/// by length turns the first step into a jump table and leaves a few
-/// same-length comparisons, which LLVM expands into word loads. `fallback` is
-/// the arm for every other string and is repeated once per length, so it
-/// should be short.
+/// rustc tests the arms of a `match` on `&str` one after another, so a struct
+/// with 60 JSON keys can pay 60 comparisons per key read. Grouping by length
+/// makes the first step a jump table and leaves a few comparisons of a known
+/// length. `fallback` is the arm for every other string and is repeated once
+/// per length, so it should be short.
 pub(crate) fn match_str(
     scrutinee: &TokenStream,
     arms: &[(String, TokenStream)],
@@ -87,8 +86,8 @@ enum Previous {
     Word,
     /// A punctuation mark joined to the next one (the first `:` of `::`).
     Joint,
-    /// The `.` of a field access or the `::` of a path: the next word follows
-    /// it directly.
+    /// A mark that the next word follows directly: `.`, the second `:` of
+    /// `::`, `&` and the `'` of a lifetime.
     Glue,
     /// Any other punctuation mark.
     Punct,
@@ -163,8 +162,9 @@ impl Printer {
                     let ch = punct.as_char();
                     let joint = punct.spacing() == Spacing::Joint;
                     let continues = matches!(ch, ',' | ';' | '.' | '?');
-                    // Only a word may touch a following mark: two marks
-                    // written together could read as another operator.
+                    // A mark touches a word before it, but not another mark,
+                    // because two marks written together could read as
+                    // another operator. `,` and `;` never join one.
                     let tight = matches!(ch, ',' | ';' | '.' | '?' | ':') || (ch == '!' && !joint);
                     let glued = self.previous == Previous::Joint
                         || self.previous == Previous::Open
