@@ -25,6 +25,11 @@ pub(crate) fn match_str(
     }
     let groups = by_length.iter().map(|(&length, group)| {
         let length = Literal::usize_unsuffixed(length);
+        // A length with one key gets a guard, because a `match` with one
+        // arm and a fallback is what clippy's `single_match` rejects.
+        if let [(key, body)] = group.as_slice() {
+            return quote! { #length if #scrutinee == #key => #body, };
+        }
         let keys = group.iter().map(|(key, _)| key);
         let bodies = group.iter().map(|(_, body)| body);
         quote! {
@@ -254,7 +259,7 @@ mod tests {
         let text = match_str(&quote!(key), &arms, &quote!(0)).to_string();
         assert_eq!(
             text,
-            "match key . len () { 2 => match key { \"id\" => 1 , _ => 0 , } , \
+            "match key . len () { 2 if key == \"id\" => 1 , \
              4 => match key { \"meta\" => 2 , \"text\" => 3 , _ => 0 , } , _ => 0 , }"
         );
     }
