@@ -167,3 +167,23 @@ fn serde_entry_points_report_the_path() {
         "{error}"
     );
 }
+
+#[test]
+fn invalid_utf8_names_its_element() {
+    // The reader checks the whole document once; invalid bytes send it back
+    // to checking string by string, so the error still names the element.
+    let mut input = br#"{"resourceType":"Patient","name":[{"family":"Zo"#.to_vec();
+    input.push(0xff);
+    input.extend_from_slice(br#""}],"gender":"male"}"#);
+    let error = json::from_slice(&input).unwrap_err();
+    assert_eq!(error.path(), "Patient.name[0].family");
+    assert_eq!(error.message(), "invalid UTF-8 in string");
+    assert_eq!(error.category(), Category::Syntax);
+}
+
+#[test]
+fn valid_utf8_text_reads_unchanged() {
+    let input = r#"{"resourceType":"Patient","name":[{"family":"Zoë ✓","given":["a\"b"]}]}"#;
+    let resource = json::from_str(input).expect("valid input parses");
+    assert_eq!(json::to_string(&resource).expect("writes"), input);
+}

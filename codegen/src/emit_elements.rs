@@ -71,8 +71,5 @@ pub fn emit(space: &TypeSpace) -> String {
         /// sorted by Rust type name, with the flags of their definitions.
         pub static ELEMENT_FLAGS: &[crate::search::projection::TypeElements] = &[ #( #entries )* ];
     };
-    match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
-        Err(_) => tokens.to_string(),
-    }
+    crate::tokens::format_items(tokens)
 }

@@ -253,10 +253,7 @@ fn render(
             #(#functions)*
         }
     };
-    match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
-        Err(_) => tokens.to_string(),
-    }
+    crate::tokens::format_items(tokens)
 }
 
 /// Lists the resource types a parameter applies to: its bases, where

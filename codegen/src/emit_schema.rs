@@ -40,12 +40,7 @@ pub fn emit(space: &TypeSpace) -> String {
             #items
         }
     };
-    match syn::parse2::<syn::File>(module.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
-        // Unformatted output still compiles, and the compiler's error on it
-        // is more useful than a parse error here.
-        Err(_) => module.to_string(),
-    }
+    crate::tokens::format_items(module)
 }
 
 /// Returns the short text of generated docs, which start with the element's

@@ -80,8 +80,5 @@ pub fn emit(defs: &Definitions, space: &TypeSpace) -> String {
         /// through at least one search parameter are listed.
         pub static COMPARTMENTS: &[crate::search::registry::CompartmentDef] = &[ #( #compartment_entries )* ];
     };
-    match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
-        Err(_) => tokens.to_string(),
-    }
+    crate::tokens::format_items(tokens)
 }

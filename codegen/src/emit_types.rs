@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 use crate::model::{
     ChoiceDef, CodeEnum, Field, FieldType, Prim, StructDef, StructKind, TypeSpace, ValueType,
 };
+use crate::tokens::{format_items, match_str};
 
 /// Emits the whole type space as formatted Rust source, to be included in
 /// the `r4` module of the runtime crate.
@@ -40,13 +41,7 @@ pub fn emit(space: &TypeSpace, fhir_version: &str) -> String {
     }
     items.extend(emit_resource_enum(space, &rt));
 
-    let file: syn::File = match syn::parse2(items.clone()) {
-        Ok(file) => file,
-        // Unformatted output still compiles, and the compiler's error on it
-        // is more useful than a parse error here.
-        Err(_) => return items.to_string(),
-    };
-    prettyplease::unparse(&file)
+    format_items(items)
 }
 
 pub(crate) fn ident(name: &str) -> Ident {
@@ -222,10 +217,19 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
                 });
             }
             (FieldType::Single(ValueType::Primitive(_)), _) => {
-                arms.push(quote! { #key => #slot.read_value(reader, #key)?, });
-                arms.push(quote! { #ext_key => #slot.read_element(reader, #ext_key)?, });
+                arms.push((
+                    key.clone(),
+                    quote! {{ #slot.read_value(reader, #key)?; continue; }},
+                ));
+                arms.push((
+                    ext_key.clone(),
+                    quote! {{ #slot.read_element(reader, #ext_key)?; continue; }},
+                ));
             }
-            _ => arms.push(quote! { #key => #slot.read(reader, #key)?, }),
+            _ => arms.push((
+                key.clone(),
+                quote! {{ #slot.read(reader, #key)?; continue; }},
+            )),
         }
     }
     let finishers = def.fields.iter().map(|f| {
@@ -245,18 +249,23 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
     } else {
         quote!(resource_type)
     };
-    let (resource_type_const, resource_arm, resource_check) = match &resource_type {
-        Some(rt_name) => (
-            quote! { ::std::option::Option::Some(#rt_name) },
-            quote! { "resourceType" => #rt::de::read_resource_type(reader, #rt_name, &mut resource_type)?, },
-            quote! { #rt::de::require_resource_type(reader, resource_type)?; },
-        ),
+    let (resource_type_const, resource_check) = match &resource_type {
+        Some(rt_name) => {
+            arms.push((
+                "resourceType".to_owned(),
+                quote! {{ #rt::de::read_resource_type(reader, #rt_name, &mut resource_type)?; continue; }},
+            ));
+            (
+                quote! { ::std::option::Option::Some(#rt_name) },
+                quote! { #rt::de::require_resource_type(reader, resource_type)?; },
+            )
+        }
         None => (
             quote! { ::std::option::Option::None },
-            TokenStream::new(),
             quote! { let _ = resource_type; },
         ),
     };
+    let dispatch = match_str(&quote!(key), &arms, &quote!({}));
     let unknown =
         quote! { return ::std::result::Result::Err(#rt::de::unknown_element(reader, other)); };
     let expected = format!("an object ({path})");
@@ -306,14 +315,11 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
             ) -> ::std::result::Result<Self, #rt::ReadError> {
                 #( #slot_decls )*
                 while let ::std::option::Option::Some(key) = reader.next_key()? {
-                    match &*key {
-                        #( #arms )*
-                        #resource_arm
-                        other => {
-                            #( #choice_fallbacks )*
-                            #unknown
-                        }
-                    }
+                    let key: &str = &key;
+                    #dispatch
+                    let other = key;
+                    #( #choice_fallbacks )*
+                    #unknown
                 }
                 #resource_check
                 ::std::result::Result::Ok(#name {
@@ -355,9 +361,14 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
         key_arms.push(quote! { #name::#vname(_) => #key, });
         match &v.value {
             ValueType::Primitive(_) => {
-                read_arms
-                    .push(quote! { #key => slot.read_primitive(reader, #key, #name::#vname)?, });
-                read_arms.push(quote! { #ext_key => slot.read_element(reader, #ext_key, #key)?, });
+                read_arms.push((
+                    key.clone(),
+                    quote! { slot.read_primitive(reader, #key, #name::#vname)? },
+                ));
+                read_arms.push((
+                    ext_key.clone(),
+                    quote! { slot.read_element(reader, #ext_key, #key)? },
+                ));
                 attach_arms.push(quote! {
                     (#name::#vname(mut value), #key) => { element.apply(&mut value); ::std::result::Result::Ok(#name::#vname(value)) }
                 });
@@ -365,12 +376,20 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
                 ser_arms.push(quote! { #name::#vname(value) => #rt::ser::primitive_value(writer, #key, #ext_key, value), });
             }
             _ => {
-                read_arms.push(quote! { #key => slot.read_boxed(reader, #key, #name::#vname)?, });
+                read_arms.push((
+                    key.clone(),
+                    quote! { slot.read_boxed(reader, #key, #name::#vname)? },
+                ));
                 ser_arms.push(quote! { #name::#vname(value) => { writer.key(#key); #rt::ser::ToJson::write_json(&**value, writer); } });
             }
         }
     }
     let element_stem = stem;
+    let read_dispatch = match_str(
+        &quote!(key),
+        &read_arms,
+        &quote!(return ::std::result::Result::Ok(false)),
+    );
     let attach_body = if attach_arms.is_empty() {
         quote! { let _ = (key, element); ::std::result::Result::Err(self) }
     } else {
@@ -413,10 +432,7 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
                 key: &str,
                 reader: &mut #rt::Reader<'_>,
             ) -> ::std::result::Result<::std::primitive::bool, #rt::ReadError> {
-                match key {
-                    #( #read_arms )*
-                    _ => return ::std::result::Result::Ok(false),
-                }
+                #read_dispatch
                 ::std::result::Result::Ok(true)
             }
 
@@ -456,11 +472,22 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
         let code = &c.code;
         quote! { #name::#vname => #code, }
     });
-    let from_code = def.codes.iter().map(|c| {
-        let vname = ident(&c.name);
-        let code = &c.code;
-        quote! { #code => ::std::option::Option::Some(#name::#vname), }
-    });
+    let code_arms: Vec<(String, TokenStream)> = def
+        .codes
+        .iter()
+        .map(|c| {
+            let vname = ident(&c.name);
+            (
+                c.code.clone(),
+                quote!(::std::option::Option::Some(#name::#vname)),
+            )
+        })
+        .collect();
+    let from_code = match_str(
+        &quote!(code),
+        &code_arms,
+        &quote!(::std::option::Option::None),
+    );
     let system = def.codes.iter().map(|c| {
         let vname = ident(&c.name);
         let system = &c.system;
@@ -497,10 +524,7 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
 
             /// The code for `code`, which must match exactly.
             pub fn from_code(code: &str) -> ::std::option::Option<Self> {
-                match code {
-                    #( #from_code )*
-                    _ => ::std::option::Option::None,
-                }
+                #from_code
             }
 
             /// Returns the code system that defines the code.
@@ -572,6 +596,21 @@ fn emit_resource_enum(space: &TypeSpace, rt: &TokenStream) -> TokenStream {
     let strs = &space.resources;
     let docs = space.resources.iter().map(|r| format!(" `{r}`"));
     let docs2 = docs.clone();
+    let name_arms: Vec<(String, TokenStream)> = strs
+        .iter()
+        .zip(&names)
+        .map(|(text, name)| {
+            (
+                text.clone(),
+                quote!(::std::option::Option::Some(ResourceType::#name)),
+            )
+        })
+        .collect();
+    let from_name = match_str(
+        &quote!(name),
+        &name_arms,
+        &quote!(::std::option::Option::None),
+    );
     quote! {
         /// Every concrete resource type of this FHIR version.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -590,10 +629,7 @@ fn emit_resource_enum(space: &TypeSpace, rt: &TokenStream) -> TokenStream {
 
             /// The resource type named `name`, which must match exactly.
             pub fn from_name(name: &str) -> ::std::option::Option<Self> {
-                match name {
-                    #( #strs => ::std::option::Option::Some(ResourceType::#names), )*
-                    _ => ::std::option::Option::None,
-                }
+                #from_name
             }
         }
 

@@ -23,6 +23,7 @@ pub mod package;
 pub mod profiles;
 mod snapshot;
 pub mod terminology;
+mod tokens;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -129,6 +129,10 @@ fn describe(byte: Option<u8>) -> &'static str {
 #[derive(Debug)]
 pub struct Reader<'a> {
     bytes: &'a [u8],
+    /// The whole input as text, when it is valid UTF-8. Strings without
+    /// escapes are then sliced from it with no further check; otherwise each
+    /// string is checked on its own, so that the error names its element.
+    text: Option<&'a str>,
     pos: usize,
     depth: u32,
     /// Whether the next `next_key` or `next_item` call is the first of its
@@ -141,6 +145,7 @@ impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
         Reader {
             bytes,
+            text: std::str::from_utf8(bytes).ok(),
             pos: 0,
             depth: 0,
             first: true,
@@ -363,9 +368,13 @@ impl<'a> Reader<'a> {
         loop {
             match self.bytes.get(i) {
                 Some(b'"') => {
-                    let text = &self.bytes[start..i];
                     self.pos = i + 1;
-                    return match std::str::from_utf8(text) {
+                    // `start` follows a quote and `i` is at one, so both are
+                    // character boundaries and `get` cannot fail.
+                    if let Some(text) = self.text.and_then(|text| text.get(start..i)) {
+                        return Ok(Cow::Borrowed(text));
+                    }
+                    return match std::str::from_utf8(&self.bytes[start..i]) {
                         Ok(text) => Ok(Cow::Borrowed(text)),
                         Err(_) => Err(self.error(ReadErrorKind::Syntax, "invalid UTF-8 in string")),
                     };
@@ -598,6 +607,7 @@ impl Clone for Reader<'_> {
     fn clone(&self) -> Self {
         Reader {
             bytes: self.bytes,
+            text: self.text,
             pos: self.pos,
             depth: self.depth,
             first: self.first,

@@ -1,7 +1,6 @@
 //! Reading and writing the value part of each FHIR primitive type.
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
 
 /// Strings up to this many bytes cannot exceed FHIR's limit of 1,048,576
 /// characters, because a character takes at least one byte.
@@ -132,7 +131,43 @@ macro_rules! text_value {
             fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
                 let start = reader.offset();
                 let text = reader.string($expected)?;
-                <$name>::from_str(&text).map_err(|e| {
+                // A string without escapes is checked in place, and an escaped
+                // one keeps the buffer that unescaping filled.
+                let parsed = match text {
+                    Cow::Borrowed(text) => <$name>::from_str(text),
+                    Cow::Owned(text) => <$name>::try_from(text),
+                };
+                parsed.map_err(|e| {
+                    reader.rewind(start);
+                    reader.data_error(e.to_string())
+                })
+            }
+
+            fn write_json(&self, writer: &mut Writer) {
+                writer.string(self.as_str());
+            }
+        }
+    };
+}
+
+/// Free-text types (markdown, xhtml) whose only rules are "not empty" and
+/// "no control characters". Narrative `div`s make up much of FHIR JSON, and a
+/// string without escapes cannot hold control characters, so that case
+/// skips the second scan.
+macro_rules! free_text_value {
+    ($name:ty, $expected:literal) => {
+        impl JsonValue for $name {
+            fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+                let start = reader.offset();
+                let text = reader.string($expected)?;
+                let parsed = match text {
+                    Cow::Borrowed(text) => match <$name>::from_plain_json(text) {
+                        Some(value) => Ok(value),
+                        None => <$name>::from_str(text),
+                    },
+                    Cow::Owned(text) => <$name>::try_from(text),
+                };
+                parsed.map_err(|e| {
                     reader.rewind(start);
                     reader.data_error(e.to_string())
                 })
@@ -152,21 +187,9 @@ text_value!(Oid, "an oid (a JSON string)");
 text_value!(Uuid, "a uuid (a JSON string)");
 text_value!(Id, "an id (a JSON string)");
 text_value!(Code, "a code (a JSON string)");
-text_value!(Markdown, "a markdown (a JSON string)");
+free_text_value!(Markdown, "a markdown (a JSON string)");
 text_value!(Base64Binary, "a base64Binary (a JSON string)");
-text_value!(Xhtml, "an xhtml (a JSON string)");
-
-/// Writes a value's `Display` text as a JSON string. Only for types whose
-/// text never needs escaping (dates and times: digits, `-`, `:`, `+`, `.`,
-/// `T`, `Z`).
-struct QuotedDisplay<'a>(&'a mut Writer);
-
-impl fmt::Write for QuotedDisplay<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.raw(s);
-        Ok(())
-    }
-}
+free_text_value!(Xhtml, "an xhtml (a JSON string)");
 
 macro_rules! temporal_value {
     ($name:ty, $expected:literal) => {
@@ -181,10 +204,7 @@ macro_rules! temporal_value {
             }
 
             fn write_json(&self, writer: &mut Writer) {
-                writer.raw("\"");
-                // Writing into a Vec cannot fail.
-                let _ = write!(QuotedDisplay(writer), "{self}");
-                writer.raw("\"");
+                writer.quoted_ascii(|out| self.push_text(out));
             }
         }
     };

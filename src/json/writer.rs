@@ -1,13 +1,15 @@
 //! A compact JSON writer into a byte buffer, driven by the generated code.
 
-/// Writes compact JSON. Objects and arrays track whether a comma is due, so
-/// callers only open, write entries and close.
+/// Writes compact JSON. The writer tracks whether a comma is due, so callers
+/// only open, write entries and close.
 #[derive(Debug, Default)]
 pub struct Writer {
     out: Vec<u8>,
-    /// Whether the next entry or item of the innermost container is its
-    /// first; one flag per open container.
-    first: Vec<bool>,
+    /// Whether a value has been written since the innermost container
+    /// opened, so that the next key or item needs a comma before it. One
+    /// flag is enough: a container's end writes a value of its parent, and
+    /// a key or item start clears the flag until its value is written.
+    comma_due: bool,
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -17,7 +19,7 @@ impl Writer {
     pub fn new(out: Vec<u8>) -> Self {
         Writer {
             out,
-            first: Vec::with_capacity(16),
+            comma_due: false,
         }
     }
 
@@ -28,12 +30,9 @@ impl Writer {
 
     #[inline]
     fn separator(&mut self) {
-        if let Some(first) = self.first.last_mut() {
-            if *first {
-                *first = false;
-            } else {
-                self.out.push(b',');
-            }
+        if self.comma_due {
+            self.out.push(b',');
+            self.comma_due = false;
         }
     }
 
@@ -41,28 +40,28 @@ impl Writer {
     #[inline]
     pub fn begin_object(&mut self) {
         self.out.push(b'{');
-        self.first.push(true);
+        self.comma_due = false;
     }
 
     /// Closes the innermost object.
     #[inline]
     pub fn end_object(&mut self) {
-        self.first.pop();
         self.out.push(b'}');
+        self.comma_due = true;
     }
 
     /// Opens an array as the next value.
     #[inline]
     pub fn begin_array(&mut self) {
         self.out.push(b'[');
-        self.first.push(true);
+        self.comma_due = false;
     }
 
     /// Closes the innermost array.
     #[inline]
     pub fn end_array(&mut self) {
-        self.first.pop();
         self.out.push(b']');
+        self.comma_due = true;
     }
 
     /// Writes a key and its colon; the value follows. Keys are FHIR
@@ -91,6 +90,18 @@ impl Writer {
     #[inline]
     pub fn raw(&mut self, text: &str) {
         self.out.extend_from_slice(text.as_bytes());
+        self.comma_due = true;
+    }
+
+    /// Writes a string whose text `push_text` appends, which must be ASCII
+    /// that needs no escaping (the digits and punctuation of dates and
+    /// times).
+    #[inline]
+    pub(crate) fn quoted_ascii(&mut self, push_text: impl FnOnce(&mut Vec<u8>)) {
+        self.out.push(b'"');
+        push_text(&mut self.out);
+        self.out.push(b'"');
+        self.comma_due = true;
     }
 
     /// Writes `true` or `false`.
@@ -98,12 +109,14 @@ impl Writer {
     pub fn boolean(&mut self, value: bool) {
         self.out
             .extend_from_slice(if value { b"true" } else { b"false" });
+        self.comma_due = true;
     }
 
     /// Writes `null`.
     #[inline]
     pub fn null(&mut self) {
         self.out.extend_from_slice(b"null");
+        self.comma_due = true;
     }
 
     /// Writes an integer.
@@ -111,6 +124,7 @@ impl Writer {
     pub fn integer(&mut self, value: i64) {
         let mut buffer = itoa_buffer(value);
         self.out.extend_from_slice(buffer.as_bytes_mut());
+        self.comma_due = true;
     }
 
     fn escaped(&mut self, value: &str) {
@@ -137,6 +151,7 @@ impl Writer {
         }
         self.out.extend_from_slice(&bytes[start..]);
         self.out.push(b'"');
+        self.comma_due = true;
     }
 }
 

@@ -196,16 +196,25 @@ impl TryFrom<&str> for Date {
     }
 }
 
-impl fmt::Display for Date {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{:04}", self.year)?;
+impl Date {
+    /// Appends the FHIR text of the date to `out`, without the formatting
+    /// machinery, which costs more than the digits when writing JSON.
+    pub(crate) fn push_text(&self, out: &mut Vec<u8>) {
+        super::push_digits(out, u32::from(self.year), 4);
         if self.month != 0 {
-            write!(formatter, "-{:02}", self.month)?;
+            out.push(b'-');
+            super::push_digits(out, u32::from(self.month), 2);
         }
         if self.day != 0 {
-            write!(formatter, "-{:02}", self.day)?;
+            out.push(b'-');
+            super::push_digits(out, u32::from(self.day), 2);
         }
-        Ok(())
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::write_text(formatter, |out| self.push_text(out))
     }
 }
 

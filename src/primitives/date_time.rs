@@ -258,13 +258,21 @@ impl TryFrom<&str> for DateTime {
     }
 }
 
+impl DateTime {
+    /// Appends the FHIR text of the dateTime to `out`.
+    pub(crate) fn push_text(&self, out: &mut Vec<u8>) {
+        self.date.push_text(out);
+        if let Some((time, zone)) = &self.time {
+            out.push(b'T');
+            time.push_text(out);
+            zone.push_text(out);
+        }
+    }
+}
+
 impl fmt::Display for DateTime {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{}", self.date)?;
-        if let Some((time, zone)) = &self.time {
-            write!(formatter, "T{time}{zone}")?;
-        }
-        Ok(())
+        super::write_text(formatter, |out| self.push_text(out))
     }
 }
 
@@ -406,9 +414,19 @@ impl TryFrom<&str> for Instant {
     }
 }
 
+impl Instant {
+    /// Appends the FHIR text of the instant to `out`.
+    pub(crate) fn push_text(&self, out: &mut Vec<u8>) {
+        self.date.push_text(out);
+        out.push(b'T');
+        self.time.push_text(out);
+        self.zone.push_text(out);
+    }
+}
+
 impl fmt::Display for Instant {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{}T{}{}", self.date, self.time, self.zone)
+        super::write_text(formatter, |out| self.push_text(out))
     }
 }
 

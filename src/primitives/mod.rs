@@ -48,6 +48,32 @@ pub use integer::{PositiveInt, UnsignedInt};
 pub use text::{Canonical, Code, Id, Markdown, Oid, Uri, Url, Uuid, Xhtml, validate_string};
 pub use time::{Time, ZoneOffset};
 
+/// Appends `value` in decimal, zero-padded to at least `width` digits.
+fn push_digits(out: &mut Vec<u8>, value: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut start = digits.len();
+    let mut rest = value;
+    while rest > 0 {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    start = start.min(digits.len().saturating_sub(width));
+    out.extend_from_slice(&digits[start..]);
+}
+
+/// Formats text built by a `push_text` method, so that `Display` and the
+/// JSON writer share one implementation.
+fn write_text(
+    formatter: &mut std::fmt::Formatter<'_>,
+    push_text: impl FnOnce(&mut Vec<u8>),
+) -> std::fmt::Result {
+    let mut out = Vec::with_capacity(32);
+    push_text(&mut out);
+    // Every `push_text` writes ASCII digits and punctuation only.
+    formatter.write_str(&String::from_utf8_lossy(&out))
+}
+
 /// A FHIR primitive value type: how its value part reads and writes in JSON.
 ///
 /// Deserialization accepts only the JSON type that FHIR defines for the

@@ -450,6 +450,22 @@ text_type!(
     r"^[\s\S]+$"
 );
 
+macro_rules! free_text_from_plain_json {
+    ($($name:ident),*) => {$(
+        impl $name {
+            /// Wraps the text of a JSON string that had no escapes, or
+            /// returns `None` when it is empty. The JSON reader rejects
+            /// unescaped control characters, so emptiness is the only rule
+            /// of this type left to check, and the text is not scanned again.
+            pub(crate) fn from_plain_json(text: &str) -> Option<Self> {
+                (!text.is_empty()).then(|| Self(text.to_owned()))
+            }
+        }
+    )*};
+}
+
+free_text_from_plain_json!(Markdown, Xhtml);
+
 impl Canonical {
     /// Returns the URL part: the text before the first `|`, or all of it.
     pub fn url(&self) -> &str {

@@ -78,15 +78,15 @@ impl Fraction {
     }
 }
 
-impl fmt::Display for Fraction {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let width = usize::from(self.digits);
+impl Fraction {
+    /// Appends `.` and the digits as written.
+    fn push_text(&self, out: &mut Vec<u8>) {
         let scaled = self.nanos / 10_u32.pow(9 - u32::from(self.digits));
-        write!(formatter, ".{scaled:0width$}")?;
+        out.push(b'.');
+        super::push_digits(out, scaled, usize::from(self.digits));
         if let Some(extra) = &self.extra_digits {
-            formatter.write_str(extra)?;
+            out.extend_from_slice(extra.as_bytes());
         }
-        Ok(())
     }
 }
 
@@ -198,15 +198,24 @@ impl ZoneOffset {
     }
 }
 
-impl fmt::Display for ZoneOffset {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ZoneOffset {
+    /// Appends `Z` or `±hh:mm` to `out`.
+    pub(crate) fn push_text(&self, out: &mut Vec<u8>) {
         match self.0 {
-            ZoneForm::Z => formatter.write_str("Z"),
+            ZoneForm::Z => out.push(b'Z'),
             ZoneForm::Offset { negative, minutes } => {
-                let sign = if negative { '-' } else { '+' };
-                write!(formatter, "{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+                out.push(if negative { b'-' } else { b'+' });
+                super::push_digits(out, u32::from(minutes / 60), 2);
+                out.push(b':');
+                super::push_digits(out, u32::from(minutes % 60), 2);
             }
         }
+    }
+}
+
+impl fmt::Display for ZoneOffset {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::write_text(formatter, |out| self.push_text(out))
     }
 }
 
@@ -426,17 +435,23 @@ impl TryFrom<&str> for Time {
     }
 }
 
+impl Time {
+    /// Appends `hh:mm:ss` and the fraction as written to `out`.
+    pub(crate) fn push_text(&self, out: &mut Vec<u8>) {
+        super::push_digits(out, u32::from(self.hour), 2);
+        out.push(b':');
+        super::push_digits(out, u32::from(self.minute), 2);
+        out.push(b':');
+        super::push_digits(out, u32::from(self.second), 2);
+        if let Some(fraction) = &self.fraction {
+            fraction.push_text(out);
+        }
+    }
+}
+
 impl fmt::Display for Time {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            formatter,
-            "{:02}:{:02}:{:02}",
-            self.hour, self.minute, self.second
-        )?;
-        if let Some(fraction) = &self.fraction {
-            write!(formatter, "{fraction}")?;
-        }
-        Ok(())
+        super::write_text(formatter, |out| self.push_text(out))
     }
 }
 

@@ -201,7 +201,7 @@ impl<'a> Walker<'a> {
         };
         let rest = &steps[position + 1..];
         let id = self.fresh_number();
-        let label = syn::Lifetime::new(&format!("'item{id}"), Span::call_site());
+        let label = crate::tokens::lifetime(&format!("item{id}"));
         let seen = format_ident!("seen{id}");
         let mut select = |walker: &mut Walker<'a>, item: &TokenStream, item_node: Node<'a>| {
             let body = walker.walk(rest, item, item_node, sink, then)?;
