@@ -711,6 +711,38 @@ fn reference_on_own_base_is_relative() {
 }
 
 #[test]
+fn canonical_on_own_base_is_matched_as_written() {
+    // Canonical URLs often live under the server's own base without being
+    // Type/id: a code system path, or a value set with `|version`.
+    for text in [
+        format!("{BASE}/ValueSet/claim-type|4.0.1"),
+        format!("{BASE}/sid/payer-ids"),
+    ] {
+        let query = format!("valueset={}", text.replace('|', "%7C"));
+        let parsed = parse_ok(ResourceType::StructureDefinition, &query);
+        assert_eq!(
+            only_values(&parsed),
+            [SearchValue::Reference(ReferenceValue::External(
+                text.clone()
+            ))],
+            "{query}"
+        );
+    }
+    // A Type/id under the base still names a resource of this server, and
+    // its type is still checked against the parameter's targets.
+    let error = Search::parse(
+        Some(ResourceType::StructureDefinition),
+        &format!("valueset={BASE}/Patient/p-1"),
+        &options(),
+    )
+    .expect_err("Patient is not a target of valueset");
+    assert!(
+        error.to_string().contains("cannot refer to Patient"),
+        "{error}"
+    );
+}
+
+#[test]
 fn reference_forms() {
     let versioned = parse_ok(ResourceType::Observation, "subject=Patient/9/_history/2");
     assert_eq!(

@@ -390,24 +390,32 @@ fn parse_reference(
     def: &SearchParamDef,
     context: &ValueContext<'_>,
 ) -> Result<ReferenceValue, String> {
-    let relative = match context.base_url {
+    match context.base_url {
         Some(base)
             if text.len() > base.len() + 1
                 && text.starts_with(base)
                 && text.as_bytes()[base.len()] == b'/' =>
         {
+            // A URL on this server's base that does not continue with
+            // Type/id (a canonical such as `<base>/sid/icd-10-us`, or one
+            // with `|version`) is matched as written, like any other
+            // absolute URL.
             let relative = &text[base.len() + 1..];
-            if !relative.contains('/') {
-                return Err("a URL on this server's base must continue with Type/id".to_owned());
+            if !is_local_shape(relative) {
+                return Ok(ReferenceValue::External(text.to_owned()));
             }
-            relative
+            parse_local(relative, type_hint, def)
         }
         _ if text.contains("://") || text.starts_with("urn:") => {
-            return Ok(ReferenceValue::External(text.to_owned()));
+            Ok(ReferenceValue::External(text.to_owned()))
         }
-        _ => text,
-    };
+        _ => parse_local(text, type_hint, def),
+    }
+}
 
+/// Splits `Type/id`, `Type/id/_history/vid` or `id` into the type name, the
+/// id and the version, without checking them.
+fn split_local(relative: &str) -> Option<(Option<&str>, &str, Option<&str>)> {
     let mut segments = relative.split('/');
     let parts = (
         segments.next(),
@@ -416,15 +424,35 @@ fn parse_reference(
         segments.next(),
         segments.next(),
     );
-    let (type_name, id, version) = match parts {
-        (Some(id), None, ..) => (None, id, None),
-        (Some(type_name), Some(id), None, ..) => (Some(type_name), id, None),
+    match parts {
+        (Some(id), None, ..) => Some((None, id, None)),
+        (Some(type_name), Some(id), None, ..) => Some((Some(type_name), id, None)),
         (Some(type_name), Some(id), Some("_history"), Some(version), None) => {
-            (Some(type_name), id, Some(version))
+            Some((Some(type_name), id, Some(version)))
         }
-        _ => {
-            return Err("expected id, Type/id, Type/id/_history/vid or an absolute URL".to_owned());
-        }
+        _ => None,
+    }
+}
+
+/// Returns whether `relative` is `id`, `Type/id` or `Type/id/_history/vid`
+/// with a known resource type and valid ids.
+fn is_local_shape(relative: &str) -> bool {
+    split_local(relative).is_some_and(|(type_name, id, version)| {
+        type_name.is_none_or(|name| ResourceType::from_name(name).is_some())
+            && is_valid_id(id)
+            && version.is_none_or(is_valid_id)
+    })
+}
+
+/// Parses a reference relative to this server: `id`, `Type/id` or
+/// `Type/id/_history/vid`.
+fn parse_local(
+    relative: &str,
+    type_hint: Option<ResourceType>,
+    def: &SearchParamDef,
+) -> Result<ReferenceValue, String> {
+    let Some((type_name, id, version)) = split_local(relative) else {
+        return Err("expected id, Type/id, Type/id/_history/vid or an absolute URL".to_owned());
     };
 
     let resource_type = match type_name {
