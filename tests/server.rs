@@ -505,7 +505,7 @@ fn parse_claim(json: &serde_json::Value) -> ExplanationOfBenefit {
 }
 
 #[test]
-fn claim_with_wrong_meta_profile_fits_by_content() {
+fn misdeclared_claim_fits_by_content() {
     let mut json = carin_example("EOBPharmacy1");
     // CARIN BB requires a `meta.profile`, so it names the wrong profile
     // instead of none.
