@@ -3,8 +3,9 @@
 //! threads and reports requests per second, latency percentiles and errors.
 //!
 //! ```sh
-//! cargo run --release --example patient_access_server -- --keep-running --port 18080 &
-//! cargo run --release --example load_check -- http://127.0.0.1:18080 20000 32
+//! export FHIR_PACKAGE_PATH=../shared/fhir-packages
+//! cargo run --release --features carin-bb --example patient_access_server -- --keep-running --port 18080 &
+//! cargo run --release --features carin-bb --example load_check -- http://127.0.0.1:18080 20000 32
 //! ```
 //!
 //! Half of the requests are member searches

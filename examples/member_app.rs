@@ -1,9 +1,10 @@
 //! The member app of `patient_access_server`, run against a server that is
 //! already up, for example one started with
-//! `cargo run --example patient_access_server -- --keep-running --port 8080`:
+//! `cargo run --features carin-bb --example patient_access_server -- --keep-running --port 8080`
+//! (with `FHIR_PACKAGE_PATH` set to the folder of the CARIN BB package):
 //!
 //! ```sh
-//! cargo run --example member_app -- http://127.0.0.1:8080 00014
+//! cargo run --features carin-bb --example member_app -- http://127.0.0.1:8080 00014
 //! ```
 //!
 //! The base URL must be a loopback address of a server with the demo token

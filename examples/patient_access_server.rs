@@ -9,7 +9,7 @@
 //!
 //! ```sh
 //! fhir-definitions/fetch.sh examples
-//! FHIR_PACKAGE_PATH=../shared/fhir-packages cargo run --example patient_access_server
+//! FHIR_PACKAGE_PATH=../shared/fhir-packages cargo run --features carin-bb --example patient_access_server
 //! ```
 //!
 //! The `/token` endpoint is a demo, not an authorization server: it

@@ -17,10 +17,15 @@ mod member_app;
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
-use fhir_payer::r4::{Bundle, IssueType, Resource, ResourceType, SearchEntryMode};
+use fhir_payer::r4::{
+    Bundle, ExplanationOfBenefit, IssueType, Resource, ResourceType, SearchEntryMode,
+};
+use member_app::cost_sharing::{self, CarinClaim};
 use member_app::{FhirClient, HttpResponse};
+use rust_decimal::Decimal;
 
 use app::store::{PackageSource, Store};
 
@@ -38,15 +43,20 @@ const MEMBER_CLAIMS: &[&str] = &[
 /// A CARIN BB claim of the other example member, `Patient2`.
 const OTHER_MEMBER_CLAIM: &str = "EOBPharmacy1";
 
+/// Returns the folder of the CARIN BB and US Core packages:
+/// `FHIR_PACKAGE_PATH`, or `../shared/fhir-packages` next to the repository.
+fn package_dir() -> PathBuf {
+    std::env::var_os("FHIR_PACKAGE_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fhir-packages"))
+}
+
 /// Starts the shared server once and returns its base URL.
 fn base_url() -> &'static str {
     static BASE_URL: OnceLock<String> = OnceLock::new();
     BASE_URL.get_or_init(|| {
         let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let package_dir = std::env::var_os("FHIR_PACKAGE_PATH")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| repository.join("../shared/fhir-packages"));
-        let (store, _) = Store::load(&PackageSource::payer_demo(repository, &package_dir))
+        let (store, _) = Store::load(&PackageSource::payer_demo(repository, &package_dir()))
             .unwrap_or_else(|message| panic!("{message}"));
         let store = Arc::new(store);
 
@@ -403,6 +413,131 @@ fn member_app_prints_claims_and_directory() {
     }
     assert!(!report.contains(OTHER_MEMBER_CLAIM), "{report}");
     assert!(report.contains("In-network practitioners"), "{report}");
+    assert!(!report.contains("fits no CARIN BB"), "{report}");
+
+    for claim in MEMBER_CLAIMS {
+        let row = report
+            .lines()
+            .find(|line| line.split_whitespace().next() == Some(claim))
+            .unwrap_or_else(|| panic!("no row for {claim} in:\n{report}"));
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        let figures = &columns[columns.len() - 4..];
+        let expected = expected_cost_sharing(&carin_example(claim));
+        assert_eq!(figures, expected, "{claim}: {row}");
+    }
+}
+
+/// Reads the CARIN BB 2.0.0 example ExplanationOfBenefit `id` from the
+/// package file as plain JSON.
+fn carin_example(id: &str) -> serde_json::Value {
+    let path = package_dir().join("hl7.fhir.us.carin-bb-2.0.0.tgz");
+    let file = std::fs::File::open(&path)
+        .unwrap_or_else(|error| panic!("failed to open {}: {error}", path.display()));
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    let wanted = format!("package/example/ExplanationOfBenefit-{id}.json");
+    for entry in archive.entries().expect("the package is not a tar file") {
+        let entry = entry.expect("failed to read a package entry");
+        let path = entry.path().expect("invalid entry path").into_owned();
+        if path.to_str() == Some(wanted.as_str()) {
+            return serde_json::from_reader(entry).expect("the example is not JSON");
+        }
+    }
+    panic!("{wanted} is not in {}", path.display());
+}
+
+/// Computes the billed, allowed, plan-paid and member-owed figures of an
+/// EOB from its JSON alone, as the report formats them. A category with a
+/// `total` uses it, otherwise the sum of the item adjudications with it.
+fn expected_cost_sharing(claim: &serde_json::Value) -> Vec<String> {
+    let sum_with_code = |entries: &serde_json::Value, code: &str| -> Option<Decimal> {
+        let matching: Vec<Decimal> = entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| {
+                let codings = entry["category"]["coding"].as_array();
+                codings
+                    .into_iter()
+                    .flatten()
+                    .any(|coding| coding["code"] == code)
+            })
+            .filter_map(|entry| entry["amount"]["value"].as_number())
+            .map(|number| Decimal::from_str(&number.to_string()).expect("invalid amount"))
+            .collect();
+        matching.into_iter().reduce(|a, b| a + b)
+    };
+    let items = serde_json::Value::Array(
+        claim["item"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|item| item["adjudication"].as_array().cloned().unwrap_or_default())
+            .collect(),
+    );
+    let amount =
+        |code: &str| sum_with_code(&claim["total"], code).or_else(|| sum_with_code(&items, code));
+    let paid_out = match (amount("paidtoprovider"), amount("paidtopatient")) {
+        (None, None) => None,
+        (provider, patient) => Some(provider.unwrap_or_default() + patient.unwrap_or_default()),
+    };
+
+    [
+        amount("submitted"),
+        amount("eligible"),
+        paid_out.or_else(|| amount("benefit")),
+        amount("memberliability"),
+    ]
+    .into_iter()
+    .map(|figure| figure.map_or_else(|| "-".to_owned(), |figure| format!("{figure:.2}")))
+    .collect()
+}
+
+/// Parses a CARIN BB example as an `r4::ExplanationOfBenefit`.
+fn parse_claim(json: &serde_json::Value) -> ExplanationOfBenefit {
+    let text = json.to_string();
+    match fhir_payer::json::from_str(&text).expect("the example is not a valid resource") {
+        Resource::ExplanationOfBenefit(claim) => *claim,
+        other => panic!(
+            "expected an ExplanationOfBenefit, found {}",
+            other.resource_type()
+        ),
+    }
+}
+
+#[test]
+fn misdeclared_claim_fits_by_content() {
+    let mut json = carin_example("EOBPharmacy1");
+    // CARIN BB requires a `meta.profile`, so it names the wrong profile
+    // instead of none.
+    json["meta"]["profile"] =
+        serde_json::json!([format!("{}|2.0.0", cost_sharing::EOB_PROFILES[0])]);
+    let claim = parse_claim(&json);
+
+    let fitted = cost_sharing::fit_profile(&claim).expect("the pharmacy claim fits no profile");
+    assert!(matches!(fitted, CarinClaim::Pharmacy(_)), "{fitted:?}");
+    let figures = fitted.cost_sharing();
+    assert_eq!(figures.billed, Some(Decimal::from(2650)));
+    assert_eq!(figures.plan_paid, Some(Decimal::from(620)));
+    // The claim has `memberliability` only on its item, so the member's
+    // share comes from the item adjudication.
+    assert_eq!(figures.member_owes, Some(Decimal::from(80)));
+}
+
+#[test]
+fn claim_fitting_no_profile_is_reported() {
+    let mut json = carin_example("EOBPharmacy1");
+    let object = json.as_object_mut().expect("an EOB is a JSON object");
+    // CARIN BB requires the unique claim identifier and the insurer.
+    object.remove("identifier");
+    object.remove("insurer");
+    let claim = parse_claim(&json);
+
+    let misfit = cost_sharing::fit_profile(&claim).expect_err("a claim without identifier fits");
+    assert_eq!(misfit.profile, cost_sharing::EOB_PROFILES[3]);
+    assert!(misfit.violations >= 2, "{misfit:?}");
+    let figures = cost_sharing::base_cost_sharing(&claim);
+    assert_eq!(figures.billed, Some(Decimal::from(2650)));
+    assert_eq!(figures.plan_paid, Some(Decimal::from(620)));
 }
 
 /// Returns the JSON members of `resource`, for checking which elements a
@@ -474,7 +609,6 @@ fn plan_net_network_search() {
 }
 
 #[test]
-#[cfg(feature = "carin-bb")]
 fn carin_service_date_search() {
     let client = member_client("patient/*.rs");
     let recent = search(

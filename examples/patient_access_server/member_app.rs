@@ -1,21 +1,25 @@
 //! A member-facing app of a health plan: it discovers the server, gets a
-//! token, summarises the member's claims, and looks up in-network
-//! practitioners near a ZIP code.
+//! token, summarises the cost sharing of the member's claims through the
+//! typed CARIN BB 2.0.0 profiles, and looks up in-network practitioners
+//! near a ZIP code. It needs the `carin-bb` feature.
 //!
 //! The `member_app` example runs it against any base URL, and the
 //! `patient_access_server` example runs it against its own server.
 
-use std::collections::{BTreeMap, HashMap};
+pub mod cost_sharing;
+
+use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
 use fhir_payer::r4::{
-    Bundle, CodeableConcept, ExplanationOfBenefit, ExtensionValue, HumanName, Money, Reference,
-    Resource, SearchEntryMode,
+    Bundle, CodeableConcept, ExtensionValue, HumanName, Reference, Resource, SearchEntryMode,
 };
 use fhir_payer::smart::discovery::SmartConfiguration;
 use fhir_payer::smart::token::TokenResponse;
 use rust_decimal::Decimal;
+
+use cost_sharing::{base_cost_sharing, fit_profile};
 
 /// The grant type of the demo token endpoint of `patient_access_server`.
 const DEMO_GRANT_TYPE: &str = "urn:fhir-payer:params:oauth:grant-type:demo-member";
@@ -311,78 +315,6 @@ pub fn run(base_url: &str, zip: &str, out: &mut dyn Write) -> Result<(), String>
     Ok(())
 }
 
-/// The cost sharing of one claim, in the claim's currency.
-#[derive(Debug, Default)]
-pub struct CostSharing {
-    /// The amount the provider billed (`submitted`).
-    pub billed: Option<Decimal>,
-    /// The amount the plan allows (`eligible`).
-    pub allowed: Option<Decimal>,
-    /// The amount the plan paid (`benefit`, or `paidtoprovider` plus
-    /// `paidtopatient`).
-    pub plan_paid: Option<Decimal>,
-    /// The amount the member owes (`memberliability`, or `copay` plus
-    /// `deductible` plus `coinsurance`).
-    pub member_owes: Option<Decimal>,
-}
-
-/// Computes the cost sharing of a claim from its adjudication amounts by
-/// category code (the codes of `http://terminology.hl7.org/CodeSystem/adjudication`
-/// and the CARIN BB `C4BBAdjudication` code system). A category with an
-/// `ExplanationOfBenefit.total` uses that total. Otherwise it is the sum of
-/// the header and item adjudications with the category.
-pub fn cost_sharing(claim: &ExplanationOfBenefit) -> CostSharing {
-    let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
-    for total in &claim.total {
-        add_amount(&mut totals, total.category.as_ref(), total.amount.as_ref());
-    }
-    let mut from_items: BTreeMap<String, Decimal> = BTreeMap::new();
-    let item_adjudications = claim.item.iter().flat_map(|item| item.adjudication.iter());
-    for adjudication in claim.adjudication.iter().chain(item_adjudications) {
-        add_amount(
-            &mut from_items,
-            adjudication.category.as_ref(),
-            adjudication.amount.as_ref(),
-        );
-    }
-    let amount = |code: &str| totals.get(code).or_else(|| from_items.get(code)).copied();
-    let sum = |codes: &[&str]| {
-        codes
-            .iter()
-            .filter_map(|code| amount(code))
-            .reduce(|a, b| a + b)
-    };
-
-    CostSharing {
-        billed: amount("submitted"),
-        allowed: amount("eligible"),
-        plan_paid: amount("benefit").or_else(|| sum(&["paidtoprovider", "paidtopatient"])),
-        member_owes: amount("memberliability")
-            .or_else(|| sum(&["copay", "deductible", "coinsurance"])),
-    }
-}
-
-fn add_amount(
-    sums: &mut BTreeMap<String, Decimal>,
-    category: Option<&CodeableConcept>,
-    amount: Option<&Money>,
-) {
-    let Some(value) = amount
-        .and_then(|money| money.value.as_ref()?.value())
-        .and_then(|value| value.to_decimal().ok())
-    else {
-        return;
-    };
-    let codes = category
-        .into_iter()
-        .flat_map(|concept| concept.coding.iter());
-    for coding in codes {
-        if let Some(code) = coding.code.as_ref().and_then(|code| code.value()) {
-            *sums.entry(code.as_str().to_owned()).or_default() += value;
-        }
-    }
-}
-
 fn write_claims(pages: &[Bundle], out: &mut dyn Write) -> std::io::Result<()> {
     let mut claims = Vec::new();
     let mut providers: HashMap<String, String> = HashMap::new();
@@ -421,7 +353,11 @@ fn write_claims(pages: &[Bundle], out: &mut dyn Write) -> std::io::Result<()> {
         "claim", "type", "provider", "billed", "allowed", "plan paid", "you owe"
     )?;
     for claim in claims {
-        let shares = cost_sharing(claim);
+        let fit = fit_profile(claim);
+        let shares = match &fit {
+            Ok(typed) => typed.cost_sharing(),
+            Err(_) => base_cost_sharing(claim),
+        };
         let provider = claim
             .provider
             .as_ref()
@@ -444,6 +380,13 @@ fn write_claims(pages: &[Bundle], out: &mut dyn Write) -> std::io::Result<()> {
             money(shares.plan_paid),
             money(shares.member_owes),
         )?;
+        if let Err(misfit) = fit {
+            writeln!(
+                out,
+                "    fits no CARIN BB 2.0.0 EOB profile ({} violations of {}), amounts read from the base resource",
+                misfit.violations, misfit.profile
+            )?;
+        }
     }
     Ok(())
 }
