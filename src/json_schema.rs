@@ -4,8 +4,8 @@
 //! table of [`Property`] entries, and these functions turn a table into the
 //! schema of the FHIR JSON shape:
 //!
-//! - A primitive element `birthDate` is two properties: `birthDate` holds the
-//!   value and `_birthDate` holds the element's `id` and `extension`. Either
+//! - A primitive element `birthDate` is two properties: `birthDate` contains the
+//!   value and `_birthDate` contains the element's `id` and `extension`. Either
 //!   may appear alone.
 //! - A repeating primitive is two arrays of the same length, in which `null`
 //!   fills the positions that have no value or no `id` and `extension`.
@@ -26,7 +26,7 @@ pub(crate) fn sub<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     generator.subschema_for::<T>()
 }
 
-/// How an element appears in JSON.
+/// The JSON form of an element.
 pub(crate) enum Kind {
     /// A primitive with a `_name` sibling for its `id` and `extension`.
     Primitive(SubSchema),

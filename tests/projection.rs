@@ -246,7 +246,7 @@ fn full_projection_is_unchanged() {
     assert_eq!(project(&patient, &Projection::Full).unwrap(), patient);
 }
 
-/// A searchset page with one match and one include, built with `params`.
+/// Builds a searchset page with one match and one include from `params`.
 fn page(params: &[(&str, &str)]) -> fhir_payer::r4::Bundle {
     let claim = parse(
         r#"{"resourceType": "Coverage", "id": "c1", "status": "active",

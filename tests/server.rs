@@ -434,15 +434,15 @@ fn carin_example(id: &str) -> serde_json::Value {
     let file = std::fs::File::open(&path)
         .unwrap_or_else(|error| panic!("failed to open {}: {error}", path.display()));
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let wanted = format!("package/example/ExplanationOfBenefit-{id}.json");
+    let expected_path = format!("package/example/ExplanationOfBenefit-{id}.json");
     for entry in archive.entries().expect("the package is not a tar file") {
         let entry = entry.expect("failed to read a package entry");
         let path = entry.path().expect("invalid entry path").into_owned();
-        if path.to_str() == Some(wanted.as_str()) {
+        if path.to_str() == Some(expected_path.as_str()) {
             return serde_json::from_reader(entry).expect("the example is not JSON");
         }
     }
-    panic!("{wanted} is not in {}", path.display());
+    panic!("{expected_path} is not in {}", path.display());
 }
 
 /// Computes the billed, allowed, plan-paid and member-owed figures of an

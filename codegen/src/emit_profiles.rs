@@ -919,13 +919,13 @@ pub(crate) fn emit_extension(
             .as_ref()
             .map_or_else(|| format!("{root}::r4::ExtensionValue"), |v| v.0.clone());
         let ty = storage_type(&item, field.min, field.max);
-        let what = match &field.url {
+        let field_doc = match &field.url {
             Some(url) => format!("The sub-extension `{url}`"),
             None => "The value".to_owned(),
         };
         let _ = writeln!(
             out,
-            "        /// {what} (`{}`, {}..{}).",
+            "        /// {field_doc} (`{}`, {}..{}).",
             field.path,
             field.min,
             max_text(field.max)

@@ -317,11 +317,11 @@ impl CoreGenerator {
         Ok((package, defs))
     }
 
-    /// Writes the types, the search parameter registry (the core parameters
-    /// and those of the added guides), the compartment tables and the
-    /// element flags to `out`, and the schema impls to the file set by
-    /// [`json_schema`](Self::json_schema), rewriting each file only when its
-    /// content changes.
+    /// Writes the types, the search parameter registry (core and guide
+    /// parameters), the compartment tables and the element flags to `out`.
+    /// Also writes the schema impls to the file set by
+    /// [`json_schema`](Self::json_schema). Each file is rewritten only when
+    /// its content changes.
     ///
     /// # Errors
     ///

@@ -26,7 +26,7 @@ use crate::package::{Package, PackageSearchPath};
 use crate::terminology::Terminology;
 use crate::{Definitions, Error, write_if_changed};
 
-/// Where a guide's package comes from.
+/// The source of a guide's package.
 #[derive(Debug, Clone)]
 enum GuideSource {
     /// A package id and version, looked up on the search path.
@@ -224,8 +224,8 @@ pub struct IgBuilder {
 }
 
 impl IgBuilder {
-    /// A builder for the package `package_id` at `version`, found on the
-    /// search path.
+    /// Creates a builder for the package `package_id` at `version`, found on
+    /// the search path.
     pub fn package(package_id: &str, version: &str) -> Self {
         Self::with_source(GuideSource::Registry {
             package_id: package_id.to_owned(),
@@ -233,8 +233,8 @@ impl IgBuilder {
         })
     }
 
-    /// A builder for the package at `path`: a `.tgz` or a folder that
-    /// contains `package/package.json`.
+    /// Creates a builder for the package at `path`: a `.tgz` or a folder
+    /// that contains `package/package.json`.
     pub fn package_path(path: impl Into<PathBuf>) -> Self {
         Self::with_source(GuideSource::Path(path.into()))
     }

@@ -597,7 +597,7 @@ pub(crate) fn percent_encode(text: &str) -> String {
 }
 
 /// Returns the projection that the `_summary` and `_elements` parameters
-/// ask for, and whether `_summary=count` asks for the total only. Values
+/// request, and whether `_summary=count` requests the total only. Values
 /// that are not valid codes are ignored, since the parameters come from a
 /// parsed search.
 fn projection_of_params(params: &[(String, String)]) -> (Projection, bool) {

@@ -130,7 +130,7 @@ fn describe(byte: Option<u8>) -> &'static str {
 pub struct Reader<'a> {
     bytes: &'a [u8],
     /// The whole input as text, when it is valid UTF-8. Strings without
-    /// escapes are then sliced from it with no further check; otherwise each
+    /// escapes are then sliced from it with no further check. Otherwise each
     /// string is checked on its own, so that the error names its element.
     text: Option<&'a str>,
     pos: usize,
@@ -370,7 +370,8 @@ impl<'a> Reader<'a> {
                 Some(b'"') => {
                     self.pos = i + 1;
                     // `start` follows a quote and `i` is at one, so both are
-                    // character boundaries and `get` cannot fail.
+                    // character boundaries. Without `text` (invalid UTF-8)
+                    // the string is checked below instead.
                     if let Some(text) = self.text.and_then(|text| text.get(start..i)) {
                         return Ok(Cow::Borrowed(text));
                     }

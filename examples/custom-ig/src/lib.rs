@@ -2,11 +2,11 @@
 //! `ig/package/`, generated at build time with
 //! [`fhir_payer_codegen::IgBuilder`](https://docs.rs/fhir-payer-codegen).
 //!
-//! The guide has one profile on Coverage (`AcmeCoverage`: a required
-//! `subscriberId`, a fixed `status`, a `group` slice of `class` chosen by a
-//! pattern on `class.type`, a required binding on `type`, and the
-//! `plan-tier` extension) and one extension definition (`PlanTier`, a code
-//! from a required value set). Its StructureDefinitions have only
+//! The guide has one profile on Coverage and one extension definition.
+//! The profile `AcmeCoverage` has a required `subscriberId`, a fixed
+//! `status`, a `group` slice of `class` chosen by a pattern on `class.type`,
+//! a required binding on `type`, and the `plan-tier` extension. The
+//! extension `PlanTier` is a code from a required value set. Its StructureDefinitions have only
 //! differentials; the generator expands the snapshots from the core base
 //! definitions.
 //!
