@@ -166,3 +166,50 @@ fn pretty_output_parses_back() {
     assert!(String::from_utf8_lossy(&pretty).contains("\n  \"id\": \"p\""));
     assert_eq!(json::from_slice(&pretty).unwrap(), resource);
 }
+
+/// A Bundle whose first entries are much larger than the rest, so that the
+/// writer's estimate for the remaining entries overshoots.
+fn lopsided_bundle(large: usize, small: usize) -> String {
+    let note = "x".repeat(20_000);
+    let mut entries = Vec::new();
+    for i in 0..large {
+        entries.push(format!(
+            r#"{{"resource":{{"resourceType":"Basic","id":"l{i}","code":{{"text":"{note}"}}}}}}"#
+        ));
+    }
+    for i in 0..small {
+        entries.push(format!(
+            r#"{{"resource":{{"resourceType":"Basic","id":"s{i}","code":{{"text":"t"}}}}}}"#
+        ));
+    }
+    format!(
+        r#"{{"resourceType":"Bundle","type":"collection","entry":[{}]}}"#,
+        entries.join(",")
+    )
+}
+
+#[test]
+fn long_arrays_round_trip_exactly() {
+    for (large, small) in [(0, 40), (16, 0), (16, 1), (17, 500), (40, 3)] {
+        let text = lopsided_bundle(large, small);
+        assert_eq!(
+            round_trip(&text),
+            text,
+            "{large} large and {small} small entries"
+        );
+    }
+}
+
+#[test]
+fn overshot_estimate_is_given_back() {
+    let text = lopsided_bundle(16, 2_000);
+    let resource = json::from_str(&text).expect("the bundle parses");
+    let bytes = json::to_vec(&resource).expect("the bundle writes");
+    assert_eq!(bytes.len(), text.len());
+    assert!(
+        bytes.capacity() <= 2 * bytes.len() + 1024,
+        "capacity {} for {} bytes",
+        bytes.capacity(),
+        bytes.len()
+    );
+}

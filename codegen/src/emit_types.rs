@@ -185,23 +185,39 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
         }
     });
 
-    // Deserialization: one slot per field, filled key by key.
+    // Deserialization: one slot per field, filled key by key. Each slot's
+    // type is written out, because inferring it from the struct literal at
+    // the end of the function leaves every slot's trait obligations pending
+    // through the whole body, which makes type checking much slower.
     let slot_decls = def.fields.iter().map(|f| {
         let slot = format_ident!("f_{}", f.rust_name.trim_start_matches("r#"));
-        match (&f.ty, f.repeated()) {
-            (FieldType::Choice(_), _) => quote! { let mut #slot = #rt::de::ChoiceSlot::new(); },
-            (FieldType::Single(ValueType::Primitive(_)), false) => {
-                quote! { let mut #slot = #rt::de::PrimitiveSlot::new(); }
+        let slot_type = match (&f.ty, f.repeated()) {
+            (FieldType::Choice(enum_name), _) => {
+                let enum_ident = ident(enum_name);
+                quote!(#rt::de::ChoiceSlot<crate::r4::#enum_ident>)
             }
-            (FieldType::Single(ValueType::Primitive(_)), true) => {
-                quote! { let mut #slot = #rt::de::PrimitiveListSlot::new(); }
+            (FieldType::Single(ValueType::Primitive(prim)), false) => {
+                let prim = prim_type(prim);
+                quote!(#rt::de::PrimitiveSlot<#prim>)
             }
-            (FieldType::Single(ValueType::Bare(_)), false) => {
-                quote! { let mut #slot = #rt::de::BareSlot::new(); }
+            (FieldType::Single(ValueType::Primitive(prim)), true) => {
+                let prim = prim_type(prim);
+                quote!(#rt::de::PrimitiveListSlot<#prim>)
             }
-            (FieldType::Single(_), false) => quote! { let mut #slot = #rt::de::SingleSlot::new(); },
-            (FieldType::Single(_), true) => quote! { let mut #slot = #rt::de::ListSlot::new(); },
-        }
+            (FieldType::Single(ValueType::Bare(prim)), false) => {
+                let prim = prim_type(prim);
+                quote!(#rt::de::BareSlot<#prim>)
+            }
+            (FieldType::Single(value), false) => {
+                let value = value_type(value);
+                quote!(#rt::de::SingleSlot<#value>)
+            }
+            (FieldType::Single(value), true) => {
+                let value = value_type(value);
+                quote!(#rt::de::ListSlot<#value>)
+            }
+        };
+        quote! { let mut #slot = <#slot_type>::new(); }
     });
     let mut arms = Vec::new();
     let mut choice_fallbacks = Vec::new();
@@ -237,13 +253,29 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
         let slot = format_ident!("f_{}", f.rust_name.trim_start_matches("r#"));
         let key = &f.json_name;
         match (&f.ty, f.repeated()) {
-            (FieldType::Choice(_), _) | (FieldType::Single(ValueType::Primitive(_)), _) => {
-                quote! { #fname: #slot.finish(reader, #key)?, }
+            (FieldType::Choice(_), _) => quote! { #fname: #slot.finish(reader, &mut failure), },
+            (FieldType::Single(ValueType::Primitive(_)), true) => {
+                quote! { #fname: #slot.finish(reader, #key, &mut failure), }
             }
             _ if f.boxed => quote! { #fname: #slot.finish().map(::std::boxed::Box::new), },
             _ => quote! { #fname: #slot.finish(), },
         }
     });
+    let fallible_finish = def.fields.iter().any(|f| {
+        matches!(
+            (&f.ty, f.repeated()),
+            (FieldType::Choice(_), _) | (FieldType::Single(ValueType::Primitive(_)), true)
+        )
+    });
+    let build = if fallible_finish {
+        quote! {
+            let mut failure = #rt::de::Failure::new();
+            let value = #name { #( #finishers )* };
+            failure.check(value)
+        }
+    } else {
+        quote! { ::std::result::Result::Ok(#name { #( #finishers )* }) }
+    };
     let state_param = if resource_type.is_some() {
         quote!(mut resource_type)
     } else {
@@ -322,9 +354,7 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
                     #unknown
                 }
                 #resource_check
-                ::std::result::Result::Ok(#name {
-                    #( #finishers )*
-                })
+                #build
             }
         }
     }

@@ -217,6 +217,29 @@ impl<T: FromJson> Default for SingleSlot<T> {
     }
 }
 
+/// Reads the array value of `key`, calling `read_item` for each item.
+///
+/// The loop and the error paths are compiled once here instead of once per
+/// item type.
+fn read_array(
+    reader: &mut Reader<'_>,
+    key: &'static str,
+    read_item: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), ReadError>,
+) -> Result<(), ReadError> {
+    reader
+        .begin_array("an array")
+        .map_err(|e| e.at(Segment::Element(key)))?;
+    let mut index = 0;
+    while reader
+        .next_item()
+        .map_err(|e| e.at(Segment::Element(key)))?
+    {
+        read_item(reader).map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?;
+        index += 1;
+    }
+    Ok(())
+}
+
 /// The slot of a repeating complex element.
 pub struct ListSlot<T>(Option<Vec<T>>);
 
@@ -236,20 +259,11 @@ impl<T: FromJson> ListSlot<T> {
         if self.0.is_some() {
             return Err(duplicate(reader, key));
         }
-        reader
-            .begin_array("an array")
-            .map_err(|e| e.at(Segment::Element(key)))?;
         let mut items = Vec::new();
-        while reader
-            .next_item()
-            .map_err(|e| e.at(Segment::Element(key)))?
-        {
-            let index = items.len();
-            items.push(
-                T::read_json(reader)
-                    .map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?,
-            );
-        }
+        read_array(reader, key, &mut |reader| {
+            items.push(T::read_json(reader)?);
+            Ok(())
+        })?;
         self.0 = Some(items);
         Ok(())
     }
@@ -298,6 +312,46 @@ impl<T: JsonValue> BareSlot<T> {
 impl<T: JsonValue> Default for BareSlot<T> {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The first error met while finishing the slots of an object.
+///
+/// The generated code builds the struct from every slot and only then checks
+/// for an error. A `?` on each slot would give every field its own error
+/// exit, each dropping a different set of the fields and slots still alive,
+/// which makes the generated functions several times larger.
+#[derive(Default)]
+pub struct Failure(Option<ReadError>);
+
+impl Failure {
+    /// Creates a record with no error.
+    pub fn new() -> Self {
+        Failure(None)
+    }
+
+    /// Returns the value of `result`, or records its error (unless an
+    /// earlier one was recorded) and returns the default.
+    pub fn keep<T: Default>(&mut self, result: Result<T, ReadError>) -> T {
+        match result {
+            Ok(value) => value,
+            Err(error) => {
+                self.0.get_or_insert(error);
+                T::default()
+            }
+        }
+    }
+
+    /// Returns `value`, unless an error was recorded.
+    ///
+    /// # Errors
+    ///
+    /// The first error recorded.
+    pub fn check<T>(self, value: T) -> Result<T, ReadError> {
+        match self.0 {
+            None => Ok(value),
+            Some(error) => Err(error),
+        }
     }
 }
 
@@ -353,17 +407,9 @@ impl<T: JsonValue> PrimitiveSlot<T> {
     }
 
     /// Returns the primitive, if either part was present.
-    ///
-    /// # Errors
-    ///
-    /// Never fails; the signature matches the other slots.
     #[inline(never)]
-    pub fn finish(
-        self,
-        _reader: &Reader<'_>,
-        _key: &'static str,
-    ) -> Result<Option<Primitive<T>>, ReadError> {
-        Ok(match (self.value, self.element) {
+    pub fn finish(self) -> Option<Primitive<T>> {
+        match (self.value, self.element) {
             (None, None) => None,
             (value, None) => Some(Primitive {
                 value,
@@ -375,7 +421,7 @@ impl<T: JsonValue> PrimitiveSlot<T> {
                 id: part.id,
                 extension: part.extension,
             }),
-        })
+        }
     }
 }
 
@@ -473,13 +519,20 @@ impl<T: JsonValue> PrimitiveListSlot<T> {
         Ok(())
     }
 
-    /// Pairs values with their ids and extensions by position.
-    ///
-    /// # Errors
-    ///
-    /// When both arrays are present with different lengths.
+    /// Pairs values with their ids and extensions by position. When both
+    /// arrays are present with different lengths, records the error in
+    /// `failure` and returns no items.
     #[inline(never)]
     pub fn finish(
+        self,
+        reader: &Reader<'_>,
+        key: &'static str,
+        failure: &mut Failure,
+    ) -> Vec<Primitive<T>> {
+        failure.keep(self.pair_up(reader, key))
+    }
+
+    fn pair_up(
         self,
         reader: &Reader<'_>,
         key: &'static str,
@@ -669,17 +722,15 @@ impl<E: Choice> ChoiceSlot<E> {
         Ok(())
     }
 
-    /// Returns the choice value, if any key of it was present.
-    ///
-    /// # Errors
-    ///
-    /// When an `_key` part does not match the variant read.
+    /// Returns the choice value, if any key of it was present. When an
+    /// `_key` part does not match the variant read, records the error in
+    /// `failure` and returns `None`.
     #[inline(never)]
-    pub fn finish(
-        self,
-        reader: &Reader<'_>,
-        _element: &'static str,
-    ) -> Result<Option<E>, ReadError> {
+    pub fn finish(self, reader: &Reader<'_>, failure: &mut Failure) -> Option<E> {
+        failure.keep(self.attach_pending(reader))
+    }
+
+    fn attach_pending(self, reader: &Reader<'_>) -> Result<Option<E>, ReadError> {
         match (self.value, self.pending) {
             (value, None) => Ok(value),
             (None, Some((key, part))) => match E::from_element(key, part) {

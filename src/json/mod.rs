@@ -317,6 +317,11 @@ pub fn from_reader(mut reader: impl io::Read) -> Result<Resource, Error> {
 pub fn to_vec(resource: &Resource) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(1024);
     write_into(&mut out, resource)?;
+    // The writer reserves room for long arrays from an estimate. Give back
+    // what it reserved beyond the slack that doubling would have left.
+    if out.capacity() > 2 * out.len() + 1024 {
+        out.shrink_to_fit();
+    }
     Ok(out)
 }
 

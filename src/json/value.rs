@@ -124,93 +124,79 @@ impl JsonValue for String {
     }
 }
 
-/// String-valued types that validate their text with `FromStr`.
-macro_rules! text_value {
-    ($name:ty, $expected:literal) => {
+/// Reads a string-valued primitive and converts it. A string without escapes
+/// goes to `from_plain` as a slice of the input, and an escaped one goes to
+/// `from_owned` with the buffer that unescaping filled. A conversion error
+/// is reported at the string's start.
+fn read_text<T, E: std::fmt::Display>(
+    reader: &mut Reader<'_>,
+    expected: &'static str,
+    from_plain: impl FnOnce(&str) -> Result<T, E>,
+    from_owned: impl FnOnce(String) -> Result<T, E>,
+) -> Result<T, ReadError> {
+    let start = reader.offset();
+    let parsed = match reader.string(expected)? {
+        Cow::Borrowed(text) => from_plain(text),
+        Cow::Owned(text) => from_owned(text),
+    };
+    parsed.map_err(|e| {
+        reader.rewind(start);
+        reader.data_error(e.to_string())
+    })
+}
+
+/// Implements [`JsonValue`] for string types. `from_plain` converts the
+/// text of a string without escapes, and `TryFrom<String>` checks an escaped
+/// one and keeps the buffer that unescaping filled.
+macro_rules! string_value {
+    ($($name:ty => $expected:literal, $from_plain:ident;)*) => {$(
         impl JsonValue for $name {
             fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
-                let start = reader.offset();
-                let text = reader.string($expected)?;
-                // A string without escapes is checked in place, and an escaped
-                // one keeps the buffer that unescaping filled.
-                let parsed = match text {
-                    Cow::Borrowed(text) => <$name>::from_str(text),
-                    Cow::Owned(text) => <$name>::try_from(text),
-                };
-                parsed.map_err(|e| {
-                    reader.rewind(start);
-                    reader.data_error(e.to_string())
-                })
+                read_text(reader, $expected, <$name>::$from_plain, <$name>::try_from)
             }
 
             fn write_json(&self, writer: &mut Writer) {
                 writer.string(self.as_str());
             }
         }
-    };
+    )*};
 }
 
-/// Free-text types (markdown, xhtml) whose only rules are "not empty" and
-/// "no control characters". Narrative `div`s make up much of FHIR JSON, and a
-/// string without escapes cannot hold control characters, so that case
-/// skips the second scan.
-macro_rules! free_text_value {
-    ($name:ty, $expected:literal) => {
-        impl JsonValue for $name {
-            fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
-                let start = reader.offset();
-                let text = reader.string($expected)?;
-                let parsed = match text {
-                    Cow::Borrowed(text) => match <$name>::from_plain_json(text) {
-                        Some(value) => Ok(value),
-                        None => <$name>::from_str(text),
-                    },
-                    Cow::Owned(text) => <$name>::try_from(text),
-                };
-                parsed.map_err(|e| {
-                    reader.rewind(start);
-                    reader.data_error(e.to_string())
-                })
-            }
-
-            fn write_json(&self, writer: &mut Writer) {
-                writer.string(self.as_str());
-            }
-        }
-    };
+// Narrative `div`s (xhtml) and markdown make up much of FHIR JSON, and their
+// only rules are "not empty" and "no control characters", so their text
+// without escapes skips a second scan.
+string_value! {
+    Uri => "a uri (a JSON string)", from_str;
+    Url => "a url (a JSON string)", from_str;
+    Canonical => "a canonical (a JSON string)", from_str;
+    Oid => "an oid (a JSON string)", from_str;
+    Uuid => "a uuid (a JSON string)", from_str;
+    Id => "an id (a JSON string)", from_str;
+    Code => "a code (a JSON string)", from_str;
+    Base64Binary => "a base64Binary (a JSON string)", from_str;
+    Markdown => "a markdown (a JSON string)", from_plain_json;
+    Xhtml => "an xhtml (a JSON string)", from_plain_json;
 }
 
-text_value!(Uri, "a uri (a JSON string)");
-text_value!(Url, "a url (a JSON string)");
-text_value!(Canonical, "a canonical (a JSON string)");
-text_value!(Oid, "an oid (a JSON string)");
-text_value!(Uuid, "a uuid (a JSON string)");
-text_value!(Id, "an id (a JSON string)");
-text_value!(Code, "a code (a JSON string)");
-free_text_value!(Markdown, "a markdown (a JSON string)");
-text_value!(Base64Binary, "a base64Binary (a JSON string)");
-free_text_value!(Xhtml, "an xhtml (a JSON string)");
-
+/// Implements [`JsonValue`] for the date and time types, which parse from
+/// text and write their digits without an escape scan.
 macro_rules! temporal_value {
-    ($name:ty, $expected:literal) => {
+    ($($name:ty => $expected:literal,)*) => {$(
         impl JsonValue for $name {
             fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
-                let start = reader.offset();
-                let text = reader.string($expected)?;
-                <$name>::from_str(&text).map_err(|e| {
-                    reader.rewind(start);
-                    reader.data_error(e.to_string())
-                })
+                read_text(reader, $expected, <$name>::from_str, |text| <$name>::from_str(&text))
             }
 
             fn write_json(&self, writer: &mut Writer) {
                 writer.quoted_ascii(|out| self.push_text(out));
             }
         }
-    };
+    )*};
 }
 
-temporal_value!(Date, "a date (a JSON string)");
-temporal_value!(DateTime, "a dateTime (a JSON string)");
-temporal_value!(Instant, "an instant (a JSON string)");
-temporal_value!(Time, "a time (a JSON string)");
+temporal_value! {
+    Date => "a date (a JSON string)",
+    DateTime => "a dateTime (a JSON string)",
+    Instant => "an instant (a JSON string)",
+    Time => "a time (a JSON string)",
+}

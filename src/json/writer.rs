@@ -28,6 +28,28 @@ impl Writer {
         self.out
     }
 
+    /// Returns the number of bytes in the buffer.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Reserves room for `remaining` more array items, estimated from the
+    /// `written` items before them, which took `bytes` bytes. A long array
+    /// (the entries of a large Bundle) then grows the buffer once instead of
+    /// doubling it many times, which copies everything written so far each
+    /// time and touches fresh pages for every copy.
+    ///
+    /// NOTE: the estimate assumes that the first items are typical. When
+    /// they are much larger than the rest, the buffer ends with unused
+    /// capacity; [`crate::json::to_vec`] gives it back.
+    pub(crate) fn reserve_items(&mut self, bytes: usize, written: usize, remaining: usize) {
+        let average = bytes / written.max(1);
+        let estimate = average.saturating_mul(remaining);
+        // An eighth more, so that a slightly larger tail still fits.
+        self.out.reserve(estimate.saturating_add(estimate / 8));
+    }
+
     #[inline]
     fn separator(&mut self) {
         if self.comma_due {

@@ -453,12 +453,22 @@ text_type!(
 macro_rules! free_text_from_plain_json {
     ($($name:ident),*) => {$(
         impl $name {
-            /// Wraps the text of a JSON string that had no escapes, or
-            /// returns `None` when it is empty. The JSON reader rejects
-            /// unescaped control characters, so emptiness is the only rule
-            /// of this type left to check, and the text is not scanned again.
-            pub(crate) fn from_plain_json(text: &str) -> Option<Self> {
-                (!text.is_empty()).then(|| Self(text.to_owned()))
+            /// Wraps the text of a JSON string that had no escapes. The JSON
+            /// reader rejects unescaped control characters, so emptiness is
+            /// the only rule of this type left to check, and the text is not
+            /// scanned again.
+            ///
+            /// # Errors
+            ///
+            /// The error of `from_str` when the text is empty.
+            pub(crate) fn from_plain_json(
+                text: &str,
+            ) -> Result<Self, <Self as std::str::FromStr>::Err> {
+                if text.is_empty() {
+                    <Self as std::str::FromStr>::from_str(text)
+                } else {
+                    Ok(Self(text.to_owned()))
+                }
             }
         }
     )*};
