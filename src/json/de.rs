@@ -164,7 +164,11 @@ impl ElementPart {
         }
     }
 
+    /// Reads an `_name` object, which must carry an id or an extension. An
+    /// empty one (`{}`, `{"extension":[]}`) contains nothing that could be
+    /// written back, so accepting it would break the round trip.
     fn read(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
+        let start = reader.offset();
         reader.begin_object("an object with `id` or `extension`")?;
         let mut id = BareSlot::<String>::new();
         let mut extension = ListSlot::<Extension>::new();
@@ -175,10 +179,20 @@ impl ElementPart {
                 other => return Err(unknown_element(reader, other)),
             }
         }
-        Ok(ElementPart {
+        let part = ElementPart {
             id: id.finish(),
             extension: extension.finish(),
-        })
+        };
+        if part.id.is_none() && part.extension.is_empty() {
+            let end = reader.offset();
+            reader.rewind(start);
+            let error = reader.data_error(
+                "expected an object with `id` or at least one `extension`, found an object with neither",
+            );
+            reader.rewind(end);
+            return Err(error);
+        }
+        Ok(part)
     }
 }
 
@@ -520,8 +534,9 @@ impl<T: JsonValue> PrimitiveListSlot<T> {
     }
 
     /// Pairs values with their ids and extensions by position. When both
-    /// arrays are present with different lengths, records the error in
-    /// `failure` and returns no items.
+    /// arrays are present with different lengths, or when a position is
+    /// `null` (or missing) in both, which leaves an item with nothing to
+    /// write back, records the error in `failure` and returns no items.
     #[inline(never)]
     pub fn finish(
         self,
@@ -537,6 +552,24 @@ impl<T: JsonValue> PrimitiveListSlot<T> {
         reader: &Reader<'_>,
         key: &'static str,
     ) -> Result<Vec<Primitive<T>>, ReadError> {
+        let empty_position = match (&self.values, &self.elements) {
+            (Some(values), Some(elements)) => values
+                .iter()
+                .zip(elements)
+                .position(|(value, part)| value.is_none() && part.is_none()),
+            (Some(values), None) => values.iter().position(Option::is_none),
+            (None, Some(elements)) => elements.iter().position(Option::is_none),
+            (None, None) => None,
+        };
+        if let Some(index) = empty_position {
+            return Err(reader
+                .data_error(format!(
+                    "item {index} has neither a value in `{key}` nor an id or extension in \
+                     `_{key}`, but `null` may only fill a position that the other array fills"
+                ))
+                .at(Segment::Index(index))
+                .at(Segment::Element(key)));
+        }
         match (self.values, self.elements) {
             (None, None) => Ok(Vec::new()),
             (Some(values), None) => Ok(values

@@ -128,7 +128,9 @@ pub fn primitive_value<T: JsonValue>(
 
 /// Writes a repeating primitive as two parallel arrays, `key` with the values
 /// and `_key` with ids and extensions, each with `null` where an item has
-/// none. An array is left out when all of its items would be `null`.
+/// none. Empty items (no value, id or extension) are left out, because FHIR
+/// JSON has no way to write them, and an array is left out when all of its
+/// items would be `null`.
 #[inline]
 pub fn primitives<T: JsonValue>(
     writer: &mut Writer,
@@ -148,12 +150,13 @@ fn primitive_items<T: JsonValue>(
     element_key: &'static str,
     items: &[Primitive<T>],
 ) {
+    let non_empty = || items.iter().filter(|p| !p.is_empty());
     let any_value = items.iter().any(|p| p.value.is_some());
     let any_element = items.iter().any(has_element);
-    if any_value || !any_element {
+    if any_value {
         writer.key(key);
         writer.begin_array();
-        for item in items {
+        for item in non_empty() {
             writer.item();
             match &item.value {
                 Some(value) => value.write_json(writer),
@@ -165,7 +168,7 @@ fn primitive_items<T: JsonValue>(
     if any_element {
         writer.key(element_key);
         writer.begin_array();
-        for item in items {
+        for item in non_empty() {
             writer.item();
             if has_element(item) {
                 write_element(writer, item.id.as_ref(), &item.extension);

@@ -41,6 +41,8 @@ impl JsonValue for i32 {
     fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
         let start = reader.offset();
         let text = reader.number("an integer (a JSON number)")?;
+        // NOTE: FHIR's integer pattern allows `-0`, which an i32 cannot keep,
+        // so it reads as 0 and writes back as `0`.
         if text.contains(['.', 'e', 'E']) {
             reader.rewind(start);
             return Err(reader.data_error(format!(
@@ -61,11 +63,11 @@ impl JsonValue for i32 {
 }
 
 macro_rules! unsigned_value {
-    ($name:ty) => {
+    ($name:ty, $expected:literal) => {
         impl JsonValue for $name {
             fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
                 let start = reader.offset();
-                let text = reader.number(concat!("a ", stringify!($name), " (a JSON number)"))?;
+                let text = reader.number($expected)?;
                 <$name>::from_str(text).map_err(|e| {
                     reader.rewind(start);
                     reader.data_error(e.to_string())
@@ -79,8 +81,8 @@ macro_rules! unsigned_value {
     };
 }
 
-unsigned_value!(PositiveInt);
-unsigned_value!(UnsignedInt);
+unsigned_value!(PositiveInt, "a positiveInt (a JSON number)");
+unsigned_value!(UnsignedInt, "an unsignedInt (a JSON number)");
 
 impl JsonValue for Decimal {
     fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {

@@ -16,7 +16,9 @@
 //! the FHIR R4 datatypes page and rejects anything else with a
 //! [`ParsePrimitiveError`]. Display and serialization reproduce the parsed text
 //! exactly, so `1.50`, `2024-01-01T10:00:00.000+00:00` and `Z` versus
-//! `+00:00` survive a round trip. Equality compares that text form, so two
+//! `+00:00` survive a round trip. The exception is the integer `-0`, which
+//! FHIR's pattern allows but an [`i32`] cannot keep: it reads as 0 and
+//! writes back as `0`. Equality compares that text form, so two
 //! values that denote the same number or instant but are written differently
 //! are not equal.
 //!
