@@ -18,11 +18,36 @@ use crate::terminology::Terminology;
 pub(crate) struct TypedContext<'a> {
     structs: HashMap<&'a str, &'a StructDef>,
     extension_value: Option<&'a ChoiceDef>,
+    choices: HashMap<&'a str, &'a ChoiceDef>,
     /// The path of the runtime crate: `crate` or `::fhir_payer`.
     root: String,
     /// Extension definition URL to (module, type name) of each guide of the
     /// output file that defines it, in the order the guides were added.
     pub(crate) extension_types: HashMap<String, Vec<(String, String)>>,
+    /// Module name to the package of its guide: id, version and the
+    /// `dependencies` of its `package.json`.
+    pub(crate) guide_packages: HashMap<String, GuidePackage>,
+}
+
+/// The package identity of one guide in the output file.
+pub(crate) struct GuidePackage {
+    pub(crate) id: String,
+    pub(crate) version: String,
+    /// The `dependencies` of `package.json`, as (id, version) pairs.
+    pub(crate) dependencies: Vec<(String, String)>,
+}
+
+impl GuidePackage {
+    /// Returns whether this package satisfies the dependency `(id, version)`.
+    /// An npm alias such as `hl7.fhir.us.core.v311` names the package
+    /// `hl7.fhir.us.core`.
+    fn satisfies(&self, id: &str, version: &str) -> bool {
+        let same_id = id == self.id
+            || id
+                .strip_prefix(self.id.as_str())
+                .is_some_and(|rest| rest.starts_with('.'));
+        same_id && version == self.version
+    }
 }
 
 impl<'a> TypedContext<'a> {
@@ -33,8 +58,10 @@ impl<'a> TypedContext<'a> {
                 .choices
                 .iter()
                 .find(|choice| choice.path == "Extension.value[x]"),
+            choices: space.choices.iter().map(|c| (c.name.as_str(), c)).collect(),
             root: root.to_owned(),
             extension_types: HashMap::new(),
+            guide_packages: HashMap::new(),
         }
     }
 
@@ -83,6 +110,32 @@ impl<'a> TypedContext<'a> {
         def.fields.iter().find(|f| f.json_name == json_name)
     }
 
+    /// Returns the (module, type name) of the extension definition `url` as a
+    /// profile of the guide in module `module` uses it: the guide's own
+    /// definition, else the one of the package version that the guide's
+    /// `package.json` depends on, else the one of the newest version built.
+    fn extension_type_for(&self, url: &str, module: &str) -> Option<&(String, String)> {
+        let candidates = self.extension_types.get(url)?;
+        if let Some(own) = candidates.iter().find(|(m, _)| m == module) {
+            return Some(own);
+        }
+        let package_of = |m: &str| self.guide_packages.get(m);
+        let dependencies = package_of(module).map_or(&[][..], |p| p.dependencies.as_slice());
+        let dependency = candidates.iter().find(|(m, _)| {
+            package_of(m).is_some_and(|candidate| {
+                dependencies
+                    .iter()
+                    .any(|(id, version)| candidate.satisfies(id, version))
+            })
+        });
+        dependency.or_else(|| {
+            candidates.iter().max_by(|(a, _), (b, _)| {
+                let version = |m: &str| package_of(m).map(|p| version_key(&p.version));
+                version(a).cmp(&version(b))
+            })
+        })
+    }
+
     /// Returns the variant of `Extension.value[x]` for FHIR type `code`.
     fn extension_variant(&self, code: &str) -> Option<(&'a str, &'a ValueType)> {
         let choice = self.extension_value?;
@@ -92,6 +145,15 @@ impl<'a> TypedContext<'a> {
             .find(|v| v.fhir_type == code)
             .map(|v| (v.name.as_str(), &v.value))
     }
+}
+
+/// Returns the numeric parts of a version (`6.1.0` to `[6, 1, 0]`) for
+/// ordering; a part that is not a number counts as 0.
+fn version_key(version: &str) -> Vec<u64> {
+    version
+        .split(['.', '-'])
+        .map(|part| part.parse().unwrap_or(0))
+        .collect()
 }
 
 /// The storage of an element in a profile struct, chosen from the base field
@@ -416,8 +478,19 @@ pub(crate) fn emit_resource_profile(
         "        pub const URL: &'static str = {:?};",
         profile.sd.url
     );
-    let accessors = slice_accessors(ctx, state, terminology, profile, elements, base, &fields);
+    let mut used: HashSet<String> = fields.iter().map(|f| f.field.rust_name.clone()).collect();
+    let accessors = slice_accessors(
+        ctx,
+        state,
+        terminology,
+        profile,
+        elements,
+        base,
+        &fields,
+        &mut used,
+    );
     out.push_str(&accessors);
+    out.push_str(&choice_accessors(ctx, elements, base, &fields, &mut used));
     for slice in &extension_slices {
         let method = &slice.method;
         let _ = writeln!(
@@ -501,18 +574,7 @@ fn extension_slices(
             continue;
         };
         let url = url.split('|').next().unwrap_or(url);
-        // The profile's own guide wins; otherwise the first guide added.
-        // NOTE: that may be another version of the guide the profile
-        // depends on (CARIN BB 2.0.0 uses US Core 6.1.0's race type when
-        // both US Core versions are built).
-        let Some(candidates) = ctx.extension_types.get(url) else {
-            continue;
-        };
-        let Some((module, ty)) = candidates
-            .iter()
-            .find(|(module, _)| module == profile.module)
-            .or_else(|| candidates.first())
-        else {
+        let Some((module, ty)) = ctx.extension_type_for(url, profile.module) else {
             continue;
         };
         let rust_type = if module == profile.module {
@@ -540,6 +602,7 @@ fn extension_slices(
 
 /// Emits accessors for the slices of the profile's elements (other than
 /// typed extension slices) and enum accessors for profile-specific bindings.
+#[allow(clippy::too_many_arguments)]
 fn slice_accessors(
     ctx: &TypedContext<'_>,
     state: &mut ModuleState,
@@ -548,9 +611,9 @@ fn slice_accessors(
     elements: &[ElementDefinition],
     base: &StructDef,
     fields: &[ProfileField<'_>],
+    used: &mut HashSet<String>,
 ) -> String {
     let mut out = String::new();
-    let mut used: HashSet<String> = fields.iter().map(|f| f.field.rust_name.clone()).collect();
     let static_name = profile.static_name;
     let index_of: HashMap<&str, usize> = elements
         .iter()
@@ -700,6 +763,125 @@ fn slice_accessors(
             out,
             "        pub fn {method}(&self) -> ::std::option::Option<{enum_name}> {{ {value}.find_map(|value| rt::first_code(value)) }}"
         );
+    }
+    out
+}
+
+/// Emits one typed accessor per choice element that the profile narrows to
+/// one type, by a type slice (`Observation.value[x]:valueQuantity`) or by
+/// listing one type, for example `value_quantity()`.
+///
+/// A choice of the profile's resource becomes a method. A choice further
+/// down becomes an associated function that takes the parent struct, and
+/// its name includes the slices on the way
+/// (`supporting_info_admissionperiod_timing_period(&info)`).
+fn choice_accessors(
+    ctx: &TypedContext<'_>,
+    elements: &[ElementDefinition],
+    base: &StructDef,
+    fields: &[ProfileField<'_>],
+    used: &mut HashSet<String>,
+) -> String {
+    let mut out = String::new();
+    let root = &ctx.root;
+    for element in elements {
+        let id = element.id.as_deref().unwrap_or(&element.path);
+        // The id of the choice element itself, without the type slice.
+        let choice_id = match id.rsplit_once(':') {
+            Some((choice_id, slice))
+                if choice_id.ends_with("[x]") && !slice.contains(['.', '/']) =>
+            {
+                choice_id
+            }
+            _ if id.ends_with("[x]") => id,
+            _ => continue,
+        };
+        let [type_ref] = element.types.as_slice() else {
+            continue;
+        };
+        if cardinality(element).1 == Some(0) {
+            continue;
+        }
+        let Some((parent_id, segment)) = choice_id.rsplit_once('.') else {
+            continue;
+        };
+        // The parent's path without slice names (`ExplanationOfBenefit.supportingInfo`).
+        let parent_path: Vec<&str> = parent_id
+            .split('.')
+            .map(|part| part.split(':').next().unwrap_or(part))
+            .collect();
+        let parent_path = parent_path.join(".");
+        let Some(parent) = ctx.struct_at(base, &parent_path) else {
+            continue;
+        };
+        let Some(field) = ctx.field(parent, segment) else {
+            continue;
+        };
+        let FieldType::Choice(choice_name) = &field.ty else {
+            continue;
+        };
+        let Some(choice) = ctx.choices.get(choice_name.as_str()) else {
+            continue;
+        };
+        let code = type_ref.fhir_type_extension().unwrap_or(&type_ref.code);
+        let Some(variant) = choice.variants.iter().find(|v| v.fhir_type == code) else {
+            continue;
+        };
+
+        let mut words: Vec<String> = parent_id
+            .split('.')
+            .skip(1)
+            .flat_map(|part| part.split(':'))
+            .map(snake)
+            .collect();
+        words.push(snake(&variant.json_name));
+        let method = words.join("_").replace("r#", "");
+        if !used.insert(method.clone()) {
+            continue;
+        }
+        let value_type = ctx.value_type(&variant.value);
+        let take = if matches!(variant.value, ValueType::Complex(_) | ValueType::Resource) {
+            "&**value"
+        } else {
+            "value"
+        };
+        let narrow = format!(
+            "and_then(|value| match value {{ {root}::r4::{choice_name}::{}(value) => ::std::option::Option::Some({take}), _ => ::std::option::Option::None }})",
+            variant.name
+        );
+        out.push_str(&doc(
+            "        ",
+            &format!(
+                "Returns `{choice_id}` as `{}` (`{id}`, {}..{}), or `None` when it is absent or of another type.",
+                variant.json_name,
+                element.min.unwrap_or(0),
+                max_text(cardinality(element).1)
+            ),
+        ));
+        if parent_path == base.path {
+            let Some(ProfileField { storage, .. }) =
+                fields.iter().find(|f| f.field.path == field.path)
+            else {
+                continue;
+            };
+            let value = match storage {
+                Storage::Absent | Storage::Many => continue,
+                Storage::Required => {
+                    format!("::std::option::Option::Some(&self.{})", field.rust_name)
+                }
+                Storage::Optional => format!("self.{}.as_ref()", field.rust_name),
+            };
+            let _ = writeln!(
+                out,
+                "        pub fn {method}(&self) -> ::std::option::Option<&{value_type}> {{ {value}.{narrow} }}"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "        pub fn {method}(parent: &{root}::r4::{}) -> ::std::option::Option<&{value_type}> {{ parent.{}.as_ref().{narrow} }}",
+                parent.name, field.rust_name
+            );
+        }
     }
     out
 }
