@@ -420,6 +420,8 @@ mod plan_net {
         "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/plannet-Location";
     const NEW_PATIENTS: &str =
         "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/newpatients";
+    const QUALIFICATION: &str =
+        "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/qualification";
 
     #[test]
     fn module_follows_naming_scheme() {
@@ -571,6 +573,23 @@ mod plan_net {
                     },
                     constraint: ConstraintKind::Slice,
                     message: "slice acceptingPatients occurs 2 times",
+                },
+                Mutation {
+                    // `extension:qualification.extension:code`, a slice in
+                    // a slice, is 1..1.
+                    change: "qualification code removed",
+                    example: HANS_SOLO_ROLE,
+                    profile: PRACTITIONER_ROLE,
+                    apply: |role| {
+                        let index = index_where(role, "/extension", |e| e["url"] == QUALIFICATION);
+                        role["extension"][index]["extension"]
+                            .as_array_mut()
+                            .expect("qualification parts")
+                            .retain(|part| part["url"] != "code");
+                        format!("PractitionerRole.extension[{index}].extension")
+                    },
+                    constraint: ConstraintKind::Slice,
+                    message: "slice code occurs 0 times",
                 },
                 Mutation {
                     // `Organization.type` is 0..* in the base resource and
@@ -934,6 +953,41 @@ mod plan_net_typed {
         assert_eq!(
             serialized(from_network),
             json!({"reference": "Organization/AcmeofCTStdNet"})
+        );
+    }
+
+    #[test]
+    fn nested_extension_slices_have_accessors() {
+        let json = hans_solo_role();
+        let role = PlannetPractitionerRole::try_from(base_of::<PractitionerRole>(&json))
+            .expect("valid role");
+        let index = index_where(&json, "/extension", |e| {
+            e["url"]
+                == "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/qualification"
+        });
+        let qualification = &role.extension[index];
+        let parts = &json["extension"][index]["extension"];
+
+        // `extension:qualification.extension:code`, a slice in a slice.
+        let codes: Vec<Value> =
+            PlannetPractitionerRole::extension_qualification_extension_code(qualification)
+                .map(serialized)
+                .collect();
+        assert_eq!(codes, [parts[0].clone()]);
+        let statuses: Vec<Value> =
+            PlannetPractitionerRole::extension_qualification_extension_status(qualification)
+                .map(serialized)
+                .collect();
+        assert_eq!(statuses, [parts[1].clone()]);
+        let other = index_where(&json, "/extension", |e| {
+            e["url"]
+                == "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/network-reference"
+        });
+        let network_reference = &role.extension[other];
+        assert_eq!(
+            PlannetPractitionerRole::extension_qualification_extension_code(network_reference)
+                .count(),
+            0
         );
     }
 

@@ -620,32 +620,48 @@ fn slice_accessors(
         .enumerate()
         .map(|(i, e)| (e.id.as_deref().unwrap_or(&e.path), i))
         .collect();
-    for (slice_index, element) in elements.iter().enumerate() {
+    for element in elements {
         let Some(slice_name) = &element.slice_name else {
             continue;
         };
         let id = element.id.as_deref().unwrap_or(&element.path);
-        let Some((sliced_id, last)) = id.rsplit_once(':') else {
+        // `X.coding:a/b` re-slices the slice `a` of `X.coding`.
+        let last_dot = id.rfind('.').map_or(0, |i| i + 1);
+        let Some(colon) = id[last_dot..].find(':').map(|i| last_dot + i) else {
             continue;
         };
-        // Slices under a slice and re-slices have no accessor.
-        if sliced_id.contains(':') || last.contains(['/', '.']) || last != slice_name {
+        let sliced_id = &id[..colon];
+        if id[colon + 1..] != **slice_name || sliced_id.ends_with("[x]") {
             continue;
         }
-        let Some(&sliced_index) = index_of.get(sliced_id) else {
+        // Each (sliced, slice) pair that a value must match, outermost first.
+        let mut pairs = Vec::new();
+        let mut outer = sliced_id.to_owned();
+        for name in slice_name.split('/') {
+            let inner = if outer == sliced_id {
+                format!("{outer}:{name}")
+            } else {
+                format!("{outer}/{name}")
+            };
+            let (Some(&a), Some(&b)) = (index_of.get(outer.as_str()), index_of.get(inner.as_str()))
+            else {
+                break;
+            };
+            pairs.push((a, b));
+            outer = inner;
+        }
+        if pairs.len() != slice_name.split('/').count() {
             continue;
-        };
+        }
         let (_, max) = cardinality(element);
         if max == Some(0) {
             continue;
         }
-        let Some((parent_path, segment)) = sliced_id.rsplit_once('.') else {
+        let Some((parent_id, segment)) = sliced_id.rsplit_once('.') else {
             continue;
         };
-        if segment.ends_with("[x]") {
-            continue;
-        }
-        let Some(parent) = ctx.struct_at(base, parent_path) else {
+        let parent_path = without_slices(parent_id);
+        let Some(parent) = ctx.struct_at(base, &parent_path) else {
             continue;
         };
         let Some(field) = ctx.field(parent, segment) else {
@@ -654,7 +670,9 @@ fn slice_accessors(
         if !matches!(field.ty, FieldType::Single(ValueType::Complex(_))) {
             continue;
         }
-        let is_typed_extension = parent_path == base.path
+        let on_profile = parent_id == base.path;
+        let is_typed_extension = on_profile
+            && pairs.len() == 1
             && (segment == "extension" || segment == "modifierExtension")
             && element
                 .types
@@ -667,22 +685,25 @@ fn slice_accessors(
         if is_typed_extension {
             continue;
         }
-        let relative: Vec<&str> = sliced_id.split('.').skip(1).collect();
-        let mut method = format!(
-            "{}_{}",
-            relative
-                .iter()
-                .map(|s| snake(s))
-                .collect::<Vec<_>>()
-                .join("_"),
-            snake(slice_name)
-        );
-        method = method.trim_start_matches("r#").replace("_r#", "_");
+        let mut method = id
+            .split('.')
+            .skip(1)
+            .flat_map(|part| part.split([':', '/']))
+            .map(snake)
+            .collect::<Vec<_>>()
+            .join("_")
+            .replace("r#", "");
         while !used.insert(method.clone()) {
             method.push_str("_slice");
         }
         let item = ctx.item_type(field);
-        let filter = format!("rt::in_slice(&{static_name}, {sliced_index}, {slice_index}, value)");
+        let filter = pairs
+            .iter()
+            .map(|(sliced, slice)| {
+                format!("rt::in_slice(&{static_name}, {sliced}, {slice}, value)")
+            })
+            .collect::<Vec<_>>()
+            .join(" && ");
         let short = element.short.as_deref().unwrap_or("");
         let docs = doc(
             "        ",
@@ -692,8 +713,7 @@ fn slice_accessors(
                 max_text(max)
             ),
         );
-        out.push_str(&docs);
-        if parent_path == base.path {
+        if on_profile {
             // A method over the profile's own field.
             let Some(ProfileField { storage, .. }) =
                 fields.iter().find(|f| f.field.path == field.path)
@@ -705,6 +725,7 @@ fn slice_accessors(
                 Storage::Required => format!("::std::iter::once(&self.{})", field.rust_name),
                 _ => format!("self.{}.iter()", field.rust_name),
             };
+            out.push_str(&docs);
             if max == Some(1) {
                 let _ = writeln!(
                     out,
@@ -717,9 +738,12 @@ fn slice_accessors(
                 );
             }
         } else {
+            // A function over the parent (`parent_id`), which may itself be
+            // a slice member.
             let parent_type = format!("{}::r4::{}", ctx.root, parent.name);
             // `iter` covers both a `Vec` and an `Option` field.
             let iter = format!("parent.{}.iter()", field.rust_name);
+            out.push_str(&docs);
             let _ = writeln!(
                 out,
                 "        pub fn {method}(parent: &{parent_type}) -> impl ::std::iter::Iterator<Item = &{item}> + '_ {{ {iter}.filter(|value| {filter}) }}"
@@ -805,12 +829,7 @@ fn choice_accessors(
         let Some((parent_id, segment)) = choice_id.rsplit_once('.') else {
             continue;
         };
-        // The parent's path without slice names (`ExplanationOfBenefit.supportingInfo`).
-        let parent_path: Vec<&str> = parent_id
-            .split('.')
-            .map(|part| part.split(':').next().unwrap_or(part))
-            .collect();
-        let parent_path = parent_path.join(".");
+        let parent_path = without_slices(parent_id);
         let Some(parent) = ctx.struct_at(base, &parent_path) else {
             continue;
         };
@@ -884,6 +903,16 @@ fn choice_accessors(
         }
     }
     out
+}
+
+/// Returns an element id without its slice names: the element's path
+/// (`ExplanationOfBenefit.supportingInfo:drg.code` to
+/// `ExplanationOfBenefit.supportingInfo.code`).
+fn without_slices(id: &str) -> String {
+    id.split('.')
+        .map(|part| part.split(':').next().unwrap_or(part))
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Returns whether values of this type carry codes an enum can describe.
