@@ -1448,6 +1448,64 @@ mod carin_bb_typed {
     }
 
     #[test]
+    fn core_value_set_bindings_are_enums() {
+        use fhir_payer::profiles::ValueSetCode;
+        use fhir_payer::profiles::carin_bb_v2_0_0::{
+            C4BBCoverage, ClaimTypeCodes, SubscriberRelationshipCodes,
+        };
+        let eob = InpatientEob::try_from(base_of::<ExplanationOfBenefit>(&inpatient_with_drg()))
+            .expect("valid EOB");
+        // `type` is bound (required) to the core claim-type value set.
+        assert_eq!(eob.type_code(), Some(ClaimTypeCodes::Institutional));
+        assert_eq!(
+            ClaimTypeCodes::Institutional.system(),
+            "http://terminology.hl7.org/CodeSystem/claim-type"
+        );
+
+        let json = example_json("hl7.fhir.us.carin-bb", "2.0.0", "Coverage-Coverage1.json");
+        let coverage = C4BBCoverage::try_from(base_of::<fhir_payer::r4::Coverage>(&json))
+            .expect("valid coverage");
+        assert_eq!(
+            coverage.relationship_code(),
+            Some(SubscriberRelationshipCodes::Self_)
+        );
+        assert_eq!(SubscriberRelationshipCodes::Self_.code(), "self");
+    }
+
+    #[test]
+    fn nested_bindings_have_enum_accessors() {
+        use fhir_payer::profiles::carin_bb_v2_0_0::{
+            C4BBAdjudication, C4BBClaimInpatientInstitutionalDiagnosisType as DiagnosisType,
+        };
+        let eob = InpatientEob::try_from(base_of::<ExplanationOfBenefit>(&inpatient_with_drg()))
+            .expect("valid EOB");
+        let diagnosis = eob.diagnosis.first().expect("diagnosis");
+        assert_eq!(
+            InpatientEob::diagnosis_type_codes(diagnosis),
+            [DiagnosisType::Principal]
+        );
+
+        // Adjudication categories inside a slice.
+        let categories: Vec<C4BBAdjudication> = eob
+            .adjudication_adjudicationamounttype()
+            .filter_map(InpatientEob::adjudication_adjudicationamounttype_category_code)
+            .collect();
+        assert!(
+            categories.contains(&C4BBAdjudication::Submitted),
+            "{categories:?}"
+        );
+        assert!(
+            categories.contains(&C4BBAdjudication::Paidtoprovider),
+            "{categories:?}"
+        );
+        let totals: Vec<C4BBAdjudication> = eob
+            .total_adjudicationamounttype()
+            .filter_map(InpatientEob::total_adjudicationamounttype_category_code)
+            .collect();
+        assert_eq!(totals.len(), eob.total_adjudicationamounttype().count());
+    }
+
+    #[test]
     fn required_elements_are_not_option() {
         let eob = InpatientEob::try_from(base_of::<ExplanationOfBenefit>(&inpatient_with_drg()))
             .expect("valid EOB");

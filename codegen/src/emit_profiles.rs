@@ -19,6 +19,8 @@ pub(crate) struct TypedContext<'a> {
     structs: HashMap<&'a str, &'a StructDef>,
     extension_value: Option<&'a ChoiceDef>,
     choices: HashMap<&'a str, &'a ChoiceDef>,
+    /// The value set URLs that have a code enum in `r4`.
+    r4_value_sets: HashSet<&'a str>,
     /// The path of the runtime crate: `crate` or `::fhir_payer`.
     root: String,
     /// Extension definition URL to (module, type name) of each guide of the
@@ -59,6 +61,11 @@ impl<'a> TypedContext<'a> {
                 .iter()
                 .find(|choice| choice.path == "Extension.value[x]"),
             choices: space.choices.iter().map(|c| (c.name.as_str(), c)).collect(),
+            r4_value_sets: space
+                .code_enums
+                .iter()
+                .map(|e| e.value_set.as_str())
+                .collect(),
             root: root.to_owned(),
             extension_types: HashMap::new(),
             guide_packages: HashMap::new(),
@@ -105,15 +112,28 @@ impl<'a> TypedContext<'a> {
         Some(current)
     }
 
+    /// Returns the struct of the element `parent_id` (slice names allowed) under
+    /// `base` and its field `segment`.
+    fn parent_field(
+        &self,
+        base: &'a StructDef,
+        parent_id: &str,
+        segment: &str,
+    ) -> Option<(&'a StructDef, &'a Field)> {
+        let parent = self.struct_at(base, &without_slices(parent_id))?;
+        Some((parent, self.field(parent, segment)?))
+    }
+
     fn field(&self, def: &'a StructDef, segment: &str) -> Option<&'a Field> {
         let json_name = segment.trim_end_matches("[x]");
         def.fields.iter().find(|f| f.json_name == json_name)
     }
 
-    /// Returns the (module, type name) of the extension definition `url` as a
-    /// profile of the guide in module `module` uses it: the guide's own
-    /// definition, else the one of the package version that the guide's
-    /// `package.json` depends on, else the one of the newest version built.
+    /// Returns the (module, type name) of the extension definition `url` for
+    /// the profiles of the guide in module `module`. The guide's own
+    /// definition comes first, then the one of the package version that the
+    /// guide's `package.json` depends on, then the one of the newest version
+    /// built.
     fn extension_type_for(&self, url: &str, module: &str) -> Option<&(String, String)> {
         let candidates = self.extension_types.get(url)?;
         if let Some(own) = candidates.iter().find(|(m, _)| m == module) {
@@ -491,6 +511,14 @@ pub(crate) fn emit_resource_profile(
     );
     out.push_str(&accessors);
     out.push_str(&choice_accessors(ctx, elements, base, &fields, &mut used));
+    out.push_str(&nested_enum_accessors(
+        ctx,
+        state,
+        terminology,
+        elements,
+        base,
+        &mut used,
+    ));
     for slice in &extension_slices {
         let method = &slice.method;
         let _ = writeln!(
@@ -660,11 +688,7 @@ fn slice_accessors(
         let Some((parent_id, segment)) = sliced_id.rsplit_once('.') else {
             continue;
         };
-        let parent_path = without_slices(parent_id);
-        let Some(parent) = ctx.struct_at(base, &parent_path) else {
-            continue;
-        };
-        let Some(field) = ctx.field(parent, segment) else {
+        let Some((parent, field)) = ctx.parent_field(base, parent_id, segment) else {
             continue;
         };
         if !matches!(field.ty, FieldType::Single(ValueType::Complex(_))) {
@@ -685,14 +709,7 @@ fn slice_accessors(
         if is_typed_extension {
             continue;
         }
-        let mut method = id
-            .split('.')
-            .skip(1)
-            .flat_map(|part| part.split([':', '/']))
-            .map(snake)
-            .collect::<Vec<_>>()
-            .join("_")
-            .replace("r#", "");
+        let mut method = accessor_name(id);
         while !used.insert(method.clone()) {
             method.push_str("_slice");
         }
@@ -760,13 +777,7 @@ fn slice_accessors(
     } in fields
     {
         let Some(element) = element else { continue };
-        let FieldType::Single(value) = &field.ty else {
-            continue;
-        };
-        if !is_coded(value) {
-            continue;
-        }
-        let Some(enum_name) = bound_enum(state, terminology, element) else {
+        let Some(enum_name) = field_enum(ctx, state, terminology, field, element) else {
             continue;
         };
         let method = format!("{}_code", field.rust_name.trim_start_matches("r#"));
@@ -829,11 +840,7 @@ fn choice_accessors(
         let Some((parent_id, segment)) = choice_id.rsplit_once('.') else {
             continue;
         };
-        let parent_path = without_slices(parent_id);
-        let Some(parent) = ctx.struct_at(base, &parent_path) else {
-            continue;
-        };
-        let Some(field) = ctx.field(parent, segment) else {
+        let Some((parent, field)) = ctx.parent_field(base, parent_id, segment) else {
             continue;
         };
         let FieldType::Choice(choice_name) = &field.ty else {
@@ -847,14 +854,13 @@ fn choice_accessors(
             continue;
         };
 
-        let mut words: Vec<String> = parent_id
-            .split('.')
-            .skip(1)
-            .flat_map(|part| part.split(':'))
-            .map(snake)
-            .collect();
-        words.push(snake(&variant.json_name));
-        let method = words.join("_").replace("r#", "");
+        let parent_words = accessor_name(parent_id);
+        let variant_words = snake(&variant.json_name).replace("r#", "");
+        let method = if parent_words.is_empty() {
+            variant_words
+        } else {
+            format!("{parent_words}_{variant_words}")
+        };
         if !used.insert(method.clone()) {
             continue;
         }
@@ -877,7 +883,7 @@ fn choice_accessors(
                 max_text(cardinality(element).1)
             ),
         ));
-        if parent_path == base.path {
+        if parent_id == base.path {
             let Some(ProfileField { storage, .. }) =
                 fields.iter().find(|f| f.field.path == field.path)
             else {
@@ -905,6 +911,79 @@ fn choice_accessors(
     out
 }
 
+/// Emits enum accessors for coded elements below the profile's own fields
+/// (backbone elements, datatype parts and slices) whose required binding
+/// has an enum: `diagnosis_type_codes(&diagnosis)`. Each takes the parent
+/// struct, as the nested slice accessors do.
+fn nested_enum_accessors(
+    ctx: &TypedContext<'_>,
+    state: &mut ModuleState,
+    terminology: &Terminology<'_>,
+    elements: &[ElementDefinition],
+    base: &StructDef,
+    used: &mut HashSet<String>,
+) -> String {
+    let mut out = String::new();
+    let root = &ctx.root;
+    for element in elements {
+        let id = element.id.as_deref().unwrap_or(&element.path);
+        let Some((parent_id, segment)) = id.rsplit_once('.') else {
+            continue;
+        };
+        // Top-level fields have methods, and slices themselves are matched
+        // by their accessors.
+        if parent_id == base.path || segment.contains(':') || segment.ends_with("[x]") {
+            continue;
+        }
+        if cardinality(element).1 == Some(0) {
+            continue;
+        }
+        let Some((parent, field)) = ctx.parent_field(base, parent_id, segment) else {
+            continue;
+        };
+        let Some(enum_name) = field_enum(ctx, state, terminology, field, element) else {
+            continue;
+        };
+        let words = accessor_name(id);
+        let repeated = field.repeated();
+        let method = if repeated {
+            format!("{words}_codes")
+        } else {
+            format!("{words}_code")
+        };
+        if !used.insert(method.clone()) {
+            continue;
+        }
+        let parent_type = format!("{root}::r4::{}", parent.name);
+        let f = &field.rust_name;
+        if repeated {
+            let _ = writeln!(
+                out,
+                "        /// Returns the codes of `{id}` in its required value set, one per value that has one.\n        pub fn {method}(parent: &{parent_type}) -> ::std::vec::Vec<{enum_name}> {{ parent.{f}.iter().filter_map(|value| rt::first_code(value)).collect() }}"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "        /// Returns the code of `{id}` in its required value set, as an enum.\n        pub fn {method}(parent: &{parent_type}) -> ::std::option::Option<{enum_name}> {{ parent.{f}.iter().find_map(|value| rt::first_code(value)) }}"
+            );
+        }
+    }
+    out
+}
+
+/// Returns the snake_case name of the element `id` below the resource, with
+/// its slice names: `ExplanationOfBenefit.supportingInfo:drg.code` gives
+/// `supporting_info_drg_code`.
+fn accessor_name(id: &str) -> String {
+    id.split('.')
+        .skip(1)
+        .flat_map(|part| part.split([':', '/']))
+        .map(snake)
+        .collect::<Vec<_>>()
+        .join("_")
+        .replace("r#", "")
+}
+
 /// Returns an element id without its slice names: the element's path
 /// (`ExplanationOfBenefit.supportingInfo:drg.code` to
 /// `ExplanationOfBenefit.supportingInfo.code`).
@@ -913,6 +992,24 @@ fn without_slices(id: &str) -> String {
         .map(|part| part.split(':').next().unwrap_or(part))
         .collect::<Vec<_>>()
         .join(".")
+}
+
+/// Returns the enum of a coded `field` whose profile element has a required
+/// binding with an enum, as [`bound_enum`] chooses it.
+fn field_enum(
+    ctx: &TypedContext<'_>,
+    state: &mut ModuleState,
+    terminology: &Terminology<'_>,
+    field: &Field,
+    element: &ElementDefinition,
+) -> Option<String> {
+    let FieldType::Single(value) = &field.ty else {
+        return None;
+    };
+    if !is_coded(value) {
+        return None;
+    }
+    bound_enum(ctx, state, terminology, element)
 }
 
 /// Returns whether values of this type carry codes an enum can describe.
@@ -925,8 +1022,11 @@ fn is_coded(value: &ValueType) -> bool {
 }
 
 /// Returns the enum of `element`'s required binding, registering it in the
-/// module, or `None` for core value sets and value sets that cannot be listed.
+/// module. Returns `None` for value sets that cannot be listed and for
+/// value sets that have a code enum in `r4`: a `code` element bound to one
+/// already has that enum as its base type.
 fn bound_enum(
+    ctx: &TypedContext<'_>,
     state: &mut ModuleState,
     terminology: &Terminology<'_>,
     element: &ElementDefinition,
@@ -937,8 +1037,9 @@ fn bound_enum(
     }
     let url = binding.value_set.as_deref()?;
     let url = url.split('|').next().unwrap_or(url);
-    // Core value sets already have enums in `r4` where the core binds them.
-    if url.starts_with("http://hl7.org/fhir/ValueSet/") {
+    // TODO: a Coding or CodeableConcept bound to such a value set gets no
+    // enum accessor; none of the built guides has one.
+    if ctx.r4_value_sets.contains(url) {
         return None;
     }
     if let Some((name, _)) = state.enums.get(url) {
@@ -968,6 +1069,10 @@ pub(crate) fn emit_enums(out: &mut String, ctx: &TypedContext<'_>, state: &Modul
         let mut used = HashSet::new();
         for code in codes {
             let mut variant = names::variant_name(&code.code, code.display.as_deref());
+            // `self` (subscriber-relationship) would be the keyword `Self`.
+            if variant == "Self" {
+                variant.push('_');
+            }
             while !used.insert(variant.clone()) {
                 variant.push('_');
             }
@@ -1343,7 +1448,7 @@ fn extension_field(
         _ => false,
     };
     let enum_name = if coded {
-        bound_enum(state, terminology, value)
+        bound_enum(ctx, state, terminology, value)
     } else {
         None
     };
