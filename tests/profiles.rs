@@ -1447,6 +1447,90 @@ mod carin_bb_typed {
         );
     }
 
+    /// The generated accessors compare fields; the profile table's slice
+    /// test goes through JSON. Both must pick the same members.
+    #[test]
+    fn typed_slice_tests_agree_with_json() {
+        use fhir_payer::profiles::__private::in_slice;
+        use fhir_payer::profiles::carin_bb_v2_0_0::C4BB_EXPLANATION_OF_BENEFIT_INPATIENT_INSTITUTIONAL as TABLE;
+        use fhir_payer::r4::{
+            ExplanationOfBenefitItemAdjudication, ExplanationOfBenefitSupportingInfo,
+        };
+        let eob = InpatientEob::try_from(base_of::<ExplanationOfBenefit>(&inpatient_with_drg()))
+            .expect("valid EOB");
+        let index = |id: &str| {
+            TABLE
+                .elements
+                .iter()
+                .position(|e| e.id == id)
+                .unwrap_or_else(|| panic!("{id} is in the table"))
+        };
+
+        let infos: [(&str, Vec<&ExplanationOfBenefitSupportingInfo>); 9] = [
+            (
+                "admissionperiod",
+                eob.supporting_info_admissionperiod().into_iter().collect(),
+            ),
+            (
+                "clmrecvddate",
+                eob.supporting_info_clmrecvddate().into_iter().collect(),
+            ),
+            (
+                "typeofbill",
+                eob.supporting_info_typeofbill().into_iter().collect(),
+            ),
+            (
+                "pointoforigin",
+                eob.supporting_info_pointoforigin().into_iter().collect(),
+            ),
+            (
+                "admtype",
+                eob.supporting_info_admtype().into_iter().collect(),
+            ),
+            (
+                "discharge-status",
+                eob.supporting_info_discharge_status().into_iter().collect(),
+            ),
+            ("drg", eob.supporting_info_drg().into_iter().collect()),
+            (
+                "medicalrecordnumber",
+                eob.supporting_info_medicalrecordnumber()
+                    .into_iter()
+                    .collect(),
+            ),
+            (
+                "patientaccountnumber",
+                eob.supporting_info_patientaccountnumber()
+                    .into_iter()
+                    .collect(),
+            ),
+        ];
+        let sliced = index("ExplanationOfBenefit.supportingInfo");
+        for (name, typed) in infos {
+            let slice = index(&format!("ExplanationOfBenefit.supportingInfo:{name}"));
+            let by_json: Vec<&ExplanationOfBenefitSupportingInfo> = eob
+                .supporting_info
+                .iter()
+                .filter(|info| in_slice(&TABLE, sliced, slice, *info))
+                .collect();
+            assert_eq!(typed.len(), 1, "{name}");
+            assert_eq!(typed, by_json, "{name}");
+        }
+
+        // Slices chosen by the required binding of `category`.
+        let sliced = index("ExplanationOfBenefit.adjudication");
+        let slice = index("ExplanationOfBenefit.adjudication:adjudicationamounttype");
+        let typed: Vec<&ExplanationOfBenefitItemAdjudication> =
+            eob.adjudication_adjudicationamounttype().collect();
+        let by_json: Vec<&ExplanationOfBenefitItemAdjudication> = eob
+            .adjudication
+            .iter()
+            .filter(|adjudication| in_slice(&TABLE, sliced, slice, *adjudication))
+            .collect();
+        assert!(!typed.is_empty());
+        assert_eq!(typed, by_json);
+    }
+
     #[test]
     fn core_value_set_bindings_are_enums() {
         use fhir_payer::profiles::ValueSetCode;

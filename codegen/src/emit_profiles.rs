@@ -14,6 +14,8 @@ use crate::model::{ChoiceDef, Field, FieldType, StructDef, StructKind, TypeSpace
 use crate::names;
 use crate::terminology::Terminology;
 
+mod slice_test;
+
 /// The core types and the names shared by every guide in one output file.
 pub(crate) struct TypedContext<'a> {
     structs: HashMap<&'a str, &'a StructDef>,
@@ -714,13 +716,32 @@ fn slice_accessors(
             method.push_str("_slice");
         }
         let item = ctx.item_type(field);
+        let FieldType::Single(item_value) = &field.ty else {
+            continue;
+        };
         let filter = pairs
             .iter()
-            .map(|(sliced, slice)| {
-                format!("rt::in_slice(&{static_name}, {sliced}, {slice}, value)")
+            .map(|&pair| {
+                slice_test::slice_test(
+                    ctx,
+                    static_name,
+                    elements,
+                    &index_of,
+                    pair,
+                    item_value,
+                    "value",
+                )
+                .unwrap_or_else(|| {
+                    // TODO: exists, type and profile discriminators and
+                    // paths with functions are still tested through JSON.
+                    let (sliced, slice) = pair;
+                    format!("rt::in_slice(&{static_name}, {sliced}, {slice}, value)")
+                })
             })
             .collect::<Vec<_>>()
             .join(" && ");
+        // The closures of `find` and `filter` take `&&T`; the tests take `&T`.
+        let filter = format!("{{ let value = *value; {filter} }}");
         let short = element.short.as_deref().unwrap_or("");
         let docs = doc(
             "        ",
