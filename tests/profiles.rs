@@ -22,7 +22,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use fhir_payer::profiles::{self, ConstraintKind, Violation};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// Finds the archive of package `id` at `version` in `fhir-definitions/` or
 /// in a folder of `FHIR_PACKAGE_PATH`.
@@ -288,6 +288,75 @@ fn assert_violation(violations: &[Violation], path: &str, constraint: Constraint
     );
 }
 
+/// A change to one example and the violation that it must cause.
+struct Mutation {
+    /// What the change does, named in the failure message.
+    change: &'static str,
+    /// The example's file name in the package.
+    example: &'static str,
+    profile: &'static str,
+    /// Changes the example and returns the path of the expected violation.
+    apply: fn(&mut Value) -> String,
+    constraint: ConstraintKind,
+    /// Text that the violation's message must contain, if any.
+    message: &'static str,
+}
+
+/// Applies each mutation to a fresh copy of its example of package `id` at
+/// `version` and checks that validation reports the expected violation.
+/// Every failing case is listed before the test fails.
+fn check_mutations(id: &str, version: &str, mutations: &[Mutation]) {
+    let mut failures = Vec::new();
+    for mutation in mutations {
+        let mut json = example_json(id, version, mutation.example);
+        let path = (mutation.apply)(&mut json);
+        let violations = violations_of(&json, mutation.profile);
+        let found = violations.iter().any(|v| {
+            v.path == path
+                && v.constraint == mutation.constraint
+                && v.message.contains(mutation.message)
+        });
+        if !found {
+            failures.push(format!(
+                "{}: expected a {:?} violation at {path} containing {:?}, found:{}",
+                mutation.change,
+                mutation.constraint,
+                mutation.message,
+                describe(&violations)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Returns the index of the first item of the array at `pointer` for which
+/// `is_wanted` holds.
+fn index_where(json: &Value, pointer: &str, is_wanted: impl Fn(&Value) -> bool) -> usize {
+    json.pointer(pointer)
+        .and_then(Value::as_array)
+        .expect("array")
+        .iter()
+        .position(is_wanted)
+        .expect("matching item")
+}
+
+/// Returns the index of the `supportingInfo` whose first category code is `code`.
+fn supporting_info_index(eob: &Value, code: &str) -> usize {
+    index_where(eob, "/supportingInfo", |info| {
+        info["category"]["coding"][0]["code"] == code
+    })
+}
+
+/// Returns the index and the object of the `supportingInfo` whose first
+/// category code is `code`.
+fn supporting_info_mut<'j>(eob: &'j mut Value, code: &str) -> (usize, &'j mut Map<String, Value>) {
+    let index = supporting_info_index(eob, code);
+    let info = eob["supportingInfo"][index]
+        .as_object_mut()
+        .expect("supportingInfo object");
+    (index, info)
+}
+
 #[test]
 fn expected_failures_name_known_packages() {
     let text = include_str!("profiles-expected-failures.txt");
@@ -351,6 +420,8 @@ mod plan_net {
         "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/plannet-Location";
     const NEW_PATIENTS: &str =
         "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/newpatients";
+    const QUALIFICATION: &str =
+        "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/qualification";
 
     #[test]
     fn module_follows_naming_scheme() {
@@ -407,104 +478,134 @@ mod plan_net {
         check_examples(ID, VERSION);
     }
 
-    #[test]
-    fn missing_required_element_is_cardinality() {
-        let mut role = example_json(ID, VERSION, "PractitionerRole-HansSoloRole1.json");
-        role.as_object_mut().expect("object").remove("active");
-        let violations = violations_of(&role, PRACTITIONER_ROLE);
-        assert_violation(
-            &violations,
-            "PractitionerRole.active",
-            ConstraintKind::Cardinality,
-        );
+    const HANS_SOLO_ROLE: &str = "PractitionerRole-HansSoloRole1.json";
+    const ACME_NETWORK: &str = "Organization-AcmeofCTStdNet.json";
+    const HANS_SOLO_CLINIC: &str = "Location-HansSoloClinic.json";
+
+    /// Returns the index of the newpatients extension and of its
+    /// acceptingPatients part in the HansSoloClinic location.
+    fn accepting_patients(location: &Value) -> (usize, usize) {
+        let index = index_where(location, "/extension", |e| e["url"] == NEW_PATIENTS);
+        let part = index_where(location, &format!("/extension/{index}/extension"), |e| {
+            e["url"] == "acceptingPatients"
+        });
+        (index, part)
     }
 
     #[test]
-    fn changed_pattern_is_pattern() {
-        let mut role = example_json(ID, VERSION, "PractitionerRole-HansSoloRole1.json");
-        role["active"] = json!(false);
-        let violations = violations_of(&role, PRACTITIONER_ROLE);
-        assert_violation(
-            &violations,
-            "PractitionerRole.active",
-            ConstraintKind::Pattern,
-        );
-    }
-
-    #[test]
-    fn code_outside_network_type_is_binding() {
-        let mut network = example_json(ID, VERSION, "Organization-AcmeofCTStdNet.json");
-        network["type"][0]["coding"][0]["code"] = json!("prvgrp");
-        let violations = violations_of(&network, NETWORK);
-        assert_violation(&violations, "Organization.type[0]", ConstraintKind::Binding);
-    }
-
-    #[test]
-    fn changed_fixed_value_is_fixed() {
-        let mut network = example_json(ID, VERSION, "Organization-AcmeofCTStdNet.json");
-        network["active"] = json!(false);
-        let violations = violations_of(&network, NETWORK);
-        assert_violation(&violations, "Organization.active", ConstraintKind::Fixed);
-    }
-
-    /// Returns the index of the newpatients extension of the HansSoloClinic location.
-    fn new_patients_index(location: &Value) -> usize {
-        location["extension"]
-            .as_array()
-            .expect("extensions")
-            .iter()
-            .position(|e| e["url"] == NEW_PATIENTS)
-            .expect("newpatients extension")
-    }
-
-    #[test]
-    fn code_outside_required_binding_is_binding() {
-        let mut location = example_json(ID, VERSION, "Location-HansSoloClinic.json");
-        let index = new_patients_index(&location);
-        let nested = location["extension"][index]["extension"]
-            .as_array_mut()
-            .expect("nested extensions");
-        let position = nested
-            .iter()
-            .position(|e| e["url"] == "acceptingPatients")
-            .expect("acceptingPatients");
-        nested[position]["valueCodeableConcept"]["coding"][0]["code"] = json!("sometimes");
-        let violations = violations_of(&location, LOCATION);
-        let path =
-            format!("Location.extension[{index}].extension[{position}].valueCodeableConcept");
-        assert_violation(&violations, &path, ConstraintKind::Binding);
-    }
-
-    #[test]
-    fn repeated_single_slice_is_slice() {
-        let mut location = example_json(ID, VERSION, "Location-HansSoloClinic.json");
-        let index = new_patients_index(&location);
-        let nested = location["extension"][index]["extension"]
-            .as_array_mut()
-            .expect("nested extensions");
-        let accepting = nested
-            .iter()
-            .find(|e| e["url"] == "acceptingPatients")
-            .expect("acceptingPatients")
-            .clone();
-        // acceptingPatients is 1..1 in the newpatients extension.
-        nested.push(accepting);
-        let violations = violations_of(&location, LOCATION);
-        let path = format!("Location.extension[{index}].extension");
-        assert_violation(&violations, &path, ConstraintKind::Slice);
-    }
-
-    #[test]
-    fn too_many_repeats_is_cardinality() {
-        let mut network = example_json(ID, VERSION, "Organization-AcmeofCTStdNet.json");
-        let first = network["type"][0].clone();
-        network["type"].as_array_mut().expect("type").push(first);
-        // `Organization.type` is 0..* in the base resource and 1..1 in Network.
-        let violations = violations_of(&network, NETWORK);
-        assert_violation(
-            &violations,
-            "Organization.type",
-            ConstraintKind::Cardinality,
+    fn plan_net_mutations_are_reported() {
+        check_mutations(
+            ID,
+            VERSION,
+            &[
+                Mutation {
+                    change: "required active removed",
+                    example: HANS_SOLO_ROLE,
+                    profile: PRACTITIONER_ROLE,
+                    apply: |role| {
+                        role.as_object_mut().expect("object").remove("active");
+                        "PractitionerRole.active".to_owned()
+                    },
+                    constraint: ConstraintKind::Cardinality,
+                    message: "",
+                },
+                Mutation {
+                    change: "active set against its pattern",
+                    example: HANS_SOLO_ROLE,
+                    profile: PRACTITIONER_ROLE,
+                    apply: |role| {
+                        role["active"] = json!(false);
+                        "PractitionerRole.active".to_owned()
+                    },
+                    constraint: ConstraintKind::Pattern,
+                    message: "",
+                },
+                Mutation {
+                    change: "network type outside its value set",
+                    example: ACME_NETWORK,
+                    profile: NETWORK,
+                    apply: |network| {
+                        network["type"][0]["coding"][0]["code"] = json!("prvgrp");
+                        "Organization.type[0]".to_owned()
+                    },
+                    constraint: ConstraintKind::Binding,
+                    message: "",
+                },
+                Mutation {
+                    change: "fixed active changed",
+                    example: ACME_NETWORK,
+                    profile: NETWORK,
+                    apply: |network| {
+                        network["active"] = json!(false);
+                        "Organization.active".to_owned()
+                    },
+                    constraint: ConstraintKind::Fixed,
+                    message: "",
+                },
+                Mutation {
+                    change: "acceptingPatients code outside its value set",
+                    example: HANS_SOLO_CLINIC,
+                    profile: LOCATION,
+                    apply: |location| {
+                        let (index, part) = accepting_patients(location);
+                        location["extension"][index]["extension"][part]["valueCodeableConcept"]["coding"]
+                            [0]["code"] = json!("sometimes");
+                        format!(
+                            "Location.extension[{index}].extension[{part}].valueCodeableConcept"
+                        )
+                    },
+                    constraint: ConstraintKind::Binding,
+                    message: "",
+                },
+                Mutation {
+                    // acceptingPatients is 1..1 in the newpatients extension.
+                    change: "acceptingPatients repeated",
+                    example: HANS_SOLO_CLINIC,
+                    profile: LOCATION,
+                    apply: |location| {
+                        let (index, part) = accepting_patients(location);
+                        let parts = location["extension"][index]["extension"]
+                            .as_array_mut()
+                            .expect("nested extensions");
+                        let accepting = parts[part].clone();
+                        parts.push(accepting);
+                        format!("Location.extension[{index}].extension")
+                    },
+                    constraint: ConstraintKind::Slice,
+                    message: "slice acceptingPatients occurs 2 times",
+                },
+                Mutation {
+                    // `extension:qualification.extension:code`, a slice in
+                    // a slice, is 1..1.
+                    change: "qualification code removed",
+                    example: HANS_SOLO_ROLE,
+                    profile: PRACTITIONER_ROLE,
+                    apply: |role| {
+                        let index = index_where(role, "/extension", |e| e["url"] == QUALIFICATION);
+                        role["extension"][index]["extension"]
+                            .as_array_mut()
+                            .expect("qualification parts")
+                            .retain(|part| part["url"] != "code");
+                        format!("PractitionerRole.extension[{index}].extension")
+                    },
+                    constraint: ConstraintKind::Slice,
+                    message: "slice code occurs 0 times",
+                },
+                Mutation {
+                    // `Organization.type` is 0..* in the base resource and
+                    // 1..1 in Network.
+                    change: "network type repeated",
+                    example: ACME_NETWORK,
+                    profile: NETWORK,
+                    apply: |network| {
+                        let first = network["type"][0].clone();
+                        network["type"].as_array_mut().expect("type").push(first);
+                        "Organization.type".to_owned()
+                    },
+                    constraint: ConstraintKind::Cardinality,
+                    message: "",
+                },
+            ],
         );
     }
 }
@@ -545,104 +646,132 @@ mod carin_bb {
     }
 
     #[test]
-    fn missing_slice_is_slice_violation() {
-        let mut eob = example_json(ID, VERSION, INPATIENT_EXAMPLE);
-        let infos = eob["supportingInfo"]
-            .as_array_mut()
-            .expect("supportingInfo");
-        infos.retain(|info| info["category"]["coding"][0]["code"] != "admissionperiod");
-        let violations = violations_of(&eob, INPATIENT);
-        assert!(
-            violations
-                .iter()
-                .any(|v| v.path == "ExplanationOfBenefit.supportingInfo"
-                    && v.constraint == ConstraintKind::Slice
-                    && v.message.contains("admissionperiod")),
-            "expected the admissionperiod slice to be missing, found:{}",
-            describe(&violations)
-        );
-    }
-
-    #[test]
-    fn missing_required_element_is_cardinality() {
-        let mut eob = example_json(ID, VERSION, INPATIENT_EXAMPLE);
-        eob.as_object_mut()
-            .expect("object")
-            .remove("billablePeriod");
-        let violations = violations_of(&eob, INPATIENT);
-        assert_violation(
-            &violations,
-            "ExplanationOfBenefit.billablePeriod",
-            ConstraintKind::Cardinality,
-        );
-    }
-
-    #[test]
-    fn changed_pattern_is_pattern() {
-        let mut eob = example_json(ID, VERSION, INPATIENT_EXAMPLE);
-        eob["subType"]["coding"][0]["code"] = json!("outpatient");
-        let violations = violations_of(&eob, INPATIENT);
-        assert_violation(
-            &violations,
-            "ExplanationOfBenefit.subType",
-            ConstraintKind::Pattern,
-        );
-    }
-
-    #[test]
-    fn code_outside_required_binding_is_binding() {
-        let mut eob = example_json(ID, VERSION, INPATIENT_EXAMPLE);
-        // C4BBClaimInpatientInstitutionalDiagnosisType lists its codes.
-        eob["diagnosis"][0]["type"][0]["coding"][0]["code"] = json!("not-a-diagnosis-type");
-        let violations = violations_of(&eob, INPATIENT);
-        assert_violation(
-            &violations,
-            "ExplanationOfBenefit.diagnosis[0].type[0]",
-            ConstraintKind::Binding,
-        );
-    }
-
-    #[test]
-    fn unknown_slice_in_closed_slicing_is_slice() {
-        let mut eob = example_json(ID, VERSION, INPATIENT_EXAMPLE);
-        let index = eob["supportingInfo"]
-            .as_array()
-            .expect("supportingInfo")
-            .iter()
-            .position(|info| info["category"]["coding"][0]["code"] == "admissionperiod")
-            .expect("admissionperiod");
-        // `timing[x]` of the admission period is closed to `timingPeriod`.
-        let info = eob["supportingInfo"][index]
-            .as_object_mut()
-            .expect("object");
-        info.remove("timingPeriod");
-        info.insert("timingDate".to_owned(), json!("2020-01-01"));
-        let violations = violations_of(&eob, INPATIENT);
-        let path = format!("ExplanationOfBenefit.supportingInfo[{index}].timingDate");
-        assert_violation(&violations, &path, ConstraintKind::Slice);
-    }
-
-    #[test]
-    fn too_many_repeats_is_slice() {
-        let mut eob = example_json(ID, VERSION, INPATIENT_EXAMPLE);
-        let infos = eob["supportingInfo"]
-            .as_array_mut()
-            .expect("supportingInfo");
-        let admission = infos
-            .iter()
-            .find(|info| info["category"]["coding"][0]["code"] == "admissionperiod")
-            .expect("admissionperiod")
-            .clone();
-        infos.push(admission);
-        let violations = violations_of(&eob, INPATIENT);
-        assert!(
-            violations
-                .iter()
-                .any(|v| v.path == "ExplanationOfBenefit.supportingInfo"
-                    && v.constraint == ConstraintKind::Slice
-                    && v.message.contains("slice admissionperiod occurs 2 times")),
-            "expected the admissionperiod slice to repeat, found:{}",
-            describe(&violations)
+    fn carin_bb_mutations_are_reported() {
+        check_mutations(
+            ID,
+            VERSION,
+            &[
+                Mutation {
+                    change: "admissionperiod supportingInfo removed",
+                    example: INPATIENT_EXAMPLE,
+                    profile: INPATIENT,
+                    apply: |eob| {
+                        let infos = eob["supportingInfo"]
+                            .as_array_mut()
+                            .expect("supportingInfo");
+                        infos.retain(|info| {
+                            info["category"]["coding"][0]["code"] != "admissionperiod"
+                        });
+                        "ExplanationOfBenefit.supportingInfo".to_owned()
+                    },
+                    constraint: ConstraintKind::Slice,
+                    message: "slice admissionperiod occurs 0 times",
+                },
+                Mutation {
+                    change: "required billablePeriod removed",
+                    example: INPATIENT_EXAMPLE,
+                    profile: INPATIENT,
+                    apply: |eob| {
+                        let object = eob.as_object_mut().expect("object");
+                        object.remove("billablePeriod");
+                        "ExplanationOfBenefit.billablePeriod".to_owned()
+                    },
+                    constraint: ConstraintKind::Cardinality,
+                    message: "",
+                },
+                Mutation {
+                    change: "subType set against its pattern",
+                    example: INPATIENT_EXAMPLE,
+                    profile: INPATIENT,
+                    apply: |eob| {
+                        eob["subType"]["coding"][0]["code"] = json!("outpatient");
+                        "ExplanationOfBenefit.subType".to_owned()
+                    },
+                    constraint: ConstraintKind::Pattern,
+                    message: "",
+                },
+                Mutation {
+                    // C4BBClaimInpatientInstitutionalDiagnosisType lists its codes.
+                    change: "diagnosis type outside its value set",
+                    example: INPATIENT_EXAMPLE,
+                    profile: INPATIENT,
+                    apply: |eob| {
+                        eob["diagnosis"][0]["type"][0]["coding"][0]["code"] =
+                            json!("not-a-diagnosis-type");
+                        "ExplanationOfBenefit.diagnosis[0].type[0]".to_owned()
+                    },
+                    constraint: ConstraintKind::Binding,
+                    message: "",
+                },
+                Mutation {
+                    // `timing[x]` of the admission period is closed to `timingPeriod`.
+                    change: "admission period given as timingDate",
+                    example: INPATIENT_EXAMPLE,
+                    profile: INPATIENT,
+                    apply: |eob| {
+                        let (index, info) = supporting_info_mut(eob, "admissionperiod");
+                        info.remove("timingPeriod");
+                        info.insert("timingDate".to_owned(), json!("2020-01-01"));
+                        format!("ExplanationOfBenefit.supportingInfo[{index}].timingDate")
+                    },
+                    constraint: ConstraintKind::Slice,
+                    message: "closed slicing",
+                },
+                Mutation {
+                    change: "admissionperiod supportingInfo repeated",
+                    example: INPATIENT_EXAMPLE,
+                    profile: INPATIENT,
+                    apply: |eob| {
+                        let index = supporting_info_index(eob, "admissionperiod");
+                        let admission = eob["supportingInfo"][index].clone();
+                        let infos = eob["supportingInfo"]
+                            .as_array_mut()
+                            .expect("supportingInfo");
+                        infos.push(admission);
+                        "ExplanationOfBenefit.supportingInfo".to_owned()
+                    },
+                    constraint: ConstraintKind::Slice,
+                    message: "slice admissionperiod occurs 2 times",
+                },
+                Mutation {
+                    change: "required outcome removed",
+                    example: INPATIENT_EXAMPLE,
+                    profile: INPATIENT,
+                    apply: |eob| {
+                        let object = eob.as_object_mut().expect("object");
+                        object.remove("outcome");
+                        "ExplanationOfBenefit.outcome".to_owned()
+                    },
+                    constraint: ConstraintKind::Cardinality,
+                    message: "",
+                },
+                Mutation {
+                    // The medicalrecordnumber slice narrows `value[x]` to string.
+                    change: "medical record number given as valueBoolean",
+                    example: INPATIENT_EXAMPLE,
+                    profile: INPATIENT,
+                    apply: |eob| {
+                        let (index, info) = supporting_info_mut(eob, "medicalrecordnumber");
+                        info.remove("valueString");
+                        info.insert("valueBoolean".to_owned(), json!(true));
+                        format!("ExplanationOfBenefit.supportingInfo[{index}].valueBoolean")
+                    },
+                    constraint: ConstraintKind::Type,
+                    message: "expected one of [valueString]",
+                },
+                Mutation {
+                    change: "medical record number valueString removed",
+                    example: INPATIENT_EXAMPLE,
+                    profile: INPATIENT,
+                    apply: |eob| {
+                        let (index, info) = supporting_info_mut(eob, "medicalrecordnumber");
+                        info.remove("valueString");
+                        format!("ExplanationOfBenefit.supportingInfo[{index}].value")
+                    },
+                    constraint: ConstraintKind::Slice,
+                    message: "slice valueString occurs 0 times",
+                },
+            ],
         );
     }
 
@@ -685,25 +814,73 @@ mod us_core {
         check_examples(ID, "3.1.1");
     }
 
+    const BODY_WEIGHT: &str = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-body-weight";
+    const WEIGHT_EXAMPLE: &str = "Observation-weight.json";
+
     #[test]
-    fn race_extension_content_is_checked() {
-        let mut patient = example_json(ID, VERSION, "Patient-example.json");
-        let index = patient["extension"]
-            .as_array()
-            .expect("extensions")
-            .iter()
-            .position(|e| {
-                e["url"] == "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race"
-            })
-            .expect("race");
-        // The race extension requires its `text` sub-extension.
-        patient["extension"][index]["extension"]
-            .as_array_mut()
-            .expect("nested")
-            .retain(|e| e["url"] != "text");
-        let violations = violations_of(&patient, PATIENT);
-        let path = format!("Patient.extension[{index}].extension");
-        assert_violation(&violations, &path, ConstraintKind::Slice);
+    fn us_core_mutations_are_reported() {
+        check_mutations(
+            ID,
+            VERSION,
+            &[
+                Mutation {
+                    // The race extension requires its `text` sub-extension.
+                    change: "race text removed",
+                    example: "Patient-example.json",
+                    profile: PATIENT,
+                    apply: |patient| {
+                        let index = index_where(patient, "/extension", |e| {
+                            e["url"]
+                                == "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race"
+                        });
+                        patient["extension"][index]["extension"]
+                            .as_array_mut()
+                            .expect("nested")
+                            .retain(|e| e["url"] != "text");
+                        format!("Patient.extension[{index}].extension")
+                    },
+                    constraint: ConstraintKind::Slice,
+                    message: "slice text occurs 0 times",
+                },
+                Mutation {
+                    // `value[x]:valueQuantity.system` is fixed to UCUM.
+                    change: "weight system changed",
+                    example: WEIGHT_EXAMPLE,
+                    profile: BODY_WEIGHT,
+                    apply: |weight| {
+                        weight["valueQuantity"]["system"] = json!("http://example.org/units");
+                        "Observation.valueQuantity.system".to_owned()
+                    },
+                    constraint: ConstraintKind::Fixed,
+                    message: "http://unitsofmeasure.org",
+                },
+                Mutation {
+                    // `value[x]:valueQuantity.unit` is 1..1.
+                    change: "weight unit removed",
+                    example: WEIGHT_EXAMPLE,
+                    profile: BODY_WEIGHT,
+                    apply: |weight| {
+                        let quantity = weight["valueQuantity"].as_object_mut().expect("object");
+                        quantity.remove("unit");
+                        "Observation.valueQuantity.unit".to_owned()
+                    },
+                    constraint: ConstraintKind::Cardinality,
+                    message: "Observation.value[x]:valueQuantity.unit",
+                },
+                Mutation {
+                    // `value[x]:valueQuantity.code` is bound to ucum-bodyweight.
+                    change: "weight code outside its value set",
+                    example: WEIGHT_EXAMPLE,
+                    profile: BODY_WEIGHT,
+                    apply: |weight| {
+                        weight["valueQuantity"]["code"] = json!("cm");
+                        "Observation.valueQuantity.code".to_owned()
+                    },
+                    constraint: ConstraintKind::Binding,
+                    message: "ucum-bodyweight",
+                },
+            ],
+        );
     }
 }
 
@@ -776,6 +953,41 @@ mod plan_net_typed {
         assert_eq!(
             serialized(from_network),
             json!({"reference": "Organization/AcmeofCTStdNet"})
+        );
+    }
+
+    #[test]
+    fn nested_extension_slices_have_accessors() {
+        let json = hans_solo_role();
+        let role = PlannetPractitionerRole::try_from(base_of::<PractitionerRole>(&json))
+            .expect("valid role");
+        let index = index_where(&json, "/extension", |e| {
+            e["url"]
+                == "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/qualification"
+        });
+        let qualification = &role.extension[index];
+        let parts = &json["extension"][index]["extension"];
+
+        // `extension:qualification.extension:code`, a slice in a slice.
+        let codes: Vec<Value> =
+            PlannetPractitionerRole::extension_qualification_extension_code(qualification)
+                .map(serialized)
+                .collect();
+        assert_eq!(codes, [parts[0].clone()]);
+        let statuses: Vec<Value> =
+            PlannetPractitionerRole::extension_qualification_extension_status(qualification)
+                .map(serialized)
+                .collect();
+        assert_eq!(statuses, [parts[1].clone()]);
+        let other = index_where(&json, "/extension", |e| {
+            e["url"]
+                == "http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/network-reference"
+        });
+        let network_reference = &role.extension[other];
+        assert_eq!(
+            PlannetPractitionerRole::extension_qualification_extension_code(network_reference)
+                .count(),
+            0
         );
     }
 
@@ -966,6 +1178,59 @@ mod us_core_typed {
     }
 
     #[test]
+    fn vital_sign_exposes_value_quantity() {
+        use fhir_payer::profiles::us_core_v6_1_0::USCoreBodyWeightProfile;
+        use fhir_payer::r4::Observation;
+        let json = example_json("hl7.fhir.us.core", "6.1.0", "Observation-weight.json");
+        let weight =
+            USCoreBodyWeightProfile::try_from(base_of::<Observation>(&json)).expect("valid weight");
+        let quantity = weight.value_quantity().expect("valueQuantity");
+        assert_eq!(serialized(quantity), json["valueQuantity"]);
+        assert_eq!(
+            quantity
+                .code
+                .as_ref()
+                .and_then(|c| c.value())
+                .map(|c| c.as_str()),
+            Some("kg")
+        );
+    }
+
+    /// CARIN BB 2.0.0 depends on US Core 3.1.1, so its Patient's race is the
+    /// 3.1.1 extension type even though US Core 6.1.0 is built too.
+    #[cfg(feature = "carin-bb")]
+    #[test]
+    fn carin_race_uses_dependency_version() {
+        use fhir_payer::profiles::carin_bb_v2_0_0::C4BBPatient;
+        use fhir_payer::profiles::us_core_v3_1_1::USCoreRaceExtension;
+        const RACE: &str = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race";
+        // The CARIN examples have no race, so the US Core 3.1.1 example's
+        // race is copied in.
+        let us_core = example_json("hl7.fhir.us.core", "3.1.1", "Patient-example.json");
+        let index = index_where(&us_core, "/extension", |e| e["url"] == RACE);
+        let mut json = example_json("hl7.fhir.us.carin-bb", "2.0.0", "Patient-Patient1.json");
+        let object = json.as_object_mut().expect("object");
+        let extensions = object.entry("extension").or_insert_with(|| json!([]));
+        extensions
+            .as_array_mut()
+            .expect("extensions")
+            .push(us_core["extension"][index].clone());
+
+        let patient = C4BBPatient::try_from(base_of::<Patient>(&json)).expect("valid patient");
+        let race: Option<USCoreRaceExtension> = patient.race();
+        let race = race.expect("race");
+        assert_eq!(
+            race.text.value().map(String::as_str),
+            us_core["extension"][index]["extension"]
+                .as_array()
+                .expect("race parts")
+                .iter()
+                .find(|part| part["url"] == "text")
+                .and_then(|part| part["valueString"].as_str())
+        );
+    }
+
+    #[test]
     fn try_from_returns_every_violation() {
         use fhir_payer::profiles::us_core_v6_1_0::USCorePatientProfile;
         let mut json = example_json("hl7.fhir.us.core", "6.1.0", "Patient-example.json");
@@ -1116,6 +1381,212 @@ mod carin_bb_typed {
             Some(C4BBInstitutionalClaimSubType::Inpatient)
         );
         assert_eq!(serialized(&eob), json);
+    }
+
+    #[test]
+    fn type_slices_have_typed_accessors() {
+        let json = inpatient_with_drg();
+        let eob =
+            InpatientEob::try_from(base_of::<ExplanationOfBenefit>(&json)).expect("valid EOB");
+
+        // `supportingInfo:admissionperiod.timing[x]:timingPeriod`, a type
+        // slice under a slice.
+        let admission = eob
+            .supporting_info_admissionperiod()
+            .expect("admission period");
+        let period = InpatientEob::supporting_info_admissionperiod_timing_period(admission)
+            .expect("timingPeriod");
+        assert_eq!(
+            serialized(period),
+            json!({"start": "2011-05-23", "end": "2011-05-25"})
+        );
+        let received = eob.supporting_info_clmrecvddate().expect("clmrecvddate");
+        assert_eq!(
+            InpatientEob::supporting_info_admissionperiod_timing_period(received),
+            None
+        );
+
+        let index = supporting_info_index(&json, "medicalrecordnumber");
+        let record = eob
+            .supporting_info_medicalrecordnumber()
+            .expect("medicalrecordnumber");
+        let number = InpatientEob::supporting_info_medicalrecordnumber_value_string(record)
+            .expect("valueString");
+        assert_eq!(
+            number.value().map(String::as_str),
+            json["supportingInfo"][index]["valueString"].as_str()
+        );
+    }
+
+    #[test]
+    fn item_type_slices_have_typed_accessors() {
+        use fhir_payer::profiles::carin_bb_v2_0_0::{
+            C4BBExplanationOfBenefitOutpatientInstitutional as OutpatientEob,
+            C4BBExplanationOfBenefitProfessionalNonClinician as ProfessionalEob,
+        };
+        let id = "hl7.fhir.us.carin-bb";
+        let json = example_json(id, "2.0.0", "ExplanationOfBenefit-EOBOutpatient1.json");
+        let eob =
+            OutpatientEob::try_from(base_of::<ExplanationOfBenefit>(&json)).expect("valid EOB");
+        let item = eob.item.first().expect("item");
+        let date = OutpatientEob::item_serviced_date(item).expect("servicedDate");
+        assert_eq!(
+            date.value().map(ToString::to_string).as_deref(),
+            json["item"][0]["servicedDate"].as_str()
+        );
+
+        let json = example_json(id, "2.0.0", "ExplanationOfBenefit-EOBProfessional1.json");
+        let eob =
+            ProfessionalEob::try_from(base_of::<ExplanationOfBenefit>(&json)).expect("valid EOB");
+        let item = eob.item.first().expect("item");
+        let location =
+            ProfessionalEob::item_location_codeable_concept(item).expect("locationCodeableConcept");
+        assert_eq!(
+            serialized(location),
+            json["item"][0]["locationCodeableConcept"]
+        );
+    }
+
+    /// The generated accessors compare fields; the profile table's slice
+    /// test goes through JSON. Both must pick the same members.
+    #[test]
+    fn typed_slice_tests_agree_with_json() {
+        use fhir_payer::profiles::__private::in_slice;
+        use fhir_payer::profiles::carin_bb_v2_0_0::C4BB_EXPLANATION_OF_BENEFIT_INPATIENT_INSTITUTIONAL as TABLE;
+        use fhir_payer::r4::{
+            ExplanationOfBenefitItemAdjudication, ExplanationOfBenefitSupportingInfo,
+        };
+        let eob = InpatientEob::try_from(base_of::<ExplanationOfBenefit>(&inpatient_with_drg()))
+            .expect("valid EOB");
+        let index = |id: &str| {
+            TABLE
+                .elements
+                .iter()
+                .position(|e| e.id == id)
+                .unwrap_or_else(|| panic!("{id} is in the table"))
+        };
+
+        let infos: [(&str, Vec<&ExplanationOfBenefitSupportingInfo>); 9] = [
+            (
+                "admissionperiod",
+                eob.supporting_info_admissionperiod().into_iter().collect(),
+            ),
+            (
+                "clmrecvddate",
+                eob.supporting_info_clmrecvddate().into_iter().collect(),
+            ),
+            (
+                "typeofbill",
+                eob.supporting_info_typeofbill().into_iter().collect(),
+            ),
+            (
+                "pointoforigin",
+                eob.supporting_info_pointoforigin().into_iter().collect(),
+            ),
+            (
+                "admtype",
+                eob.supporting_info_admtype().into_iter().collect(),
+            ),
+            (
+                "discharge-status",
+                eob.supporting_info_discharge_status().into_iter().collect(),
+            ),
+            ("drg", eob.supporting_info_drg().into_iter().collect()),
+            (
+                "medicalrecordnumber",
+                eob.supporting_info_medicalrecordnumber()
+                    .into_iter()
+                    .collect(),
+            ),
+            (
+                "patientaccountnumber",
+                eob.supporting_info_patientaccountnumber()
+                    .into_iter()
+                    .collect(),
+            ),
+        ];
+        let sliced = index("ExplanationOfBenefit.supportingInfo");
+        for (name, typed) in infos {
+            let slice = index(&format!("ExplanationOfBenefit.supportingInfo:{name}"));
+            let by_json: Vec<&ExplanationOfBenefitSupportingInfo> = eob
+                .supporting_info
+                .iter()
+                .filter(|info| in_slice(&TABLE, sliced, slice, *info))
+                .collect();
+            assert_eq!(typed.len(), 1, "{name}");
+            assert_eq!(typed, by_json, "{name}");
+        }
+
+        // Slices chosen by the required binding of `category`.
+        let sliced = index("ExplanationOfBenefit.adjudication");
+        let slice = index("ExplanationOfBenefit.adjudication:adjudicationamounttype");
+        let typed: Vec<&ExplanationOfBenefitItemAdjudication> =
+            eob.adjudication_adjudicationamounttype().collect();
+        let by_json: Vec<&ExplanationOfBenefitItemAdjudication> = eob
+            .adjudication
+            .iter()
+            .filter(|adjudication| in_slice(&TABLE, sliced, slice, *adjudication))
+            .collect();
+        assert!(!typed.is_empty());
+        assert_eq!(typed, by_json);
+    }
+
+    #[test]
+    fn core_value_set_bindings_are_enums() {
+        use fhir_payer::profiles::ValueSetCode;
+        use fhir_payer::profiles::carin_bb_v2_0_0::{
+            C4BBCoverage, ClaimTypeCodes, SubscriberRelationshipCodes,
+        };
+        let eob = InpatientEob::try_from(base_of::<ExplanationOfBenefit>(&inpatient_with_drg()))
+            .expect("valid EOB");
+        // `type` is bound (required) to the core claim-type value set.
+        assert_eq!(eob.type_code(), Some(ClaimTypeCodes::Institutional));
+        assert_eq!(
+            ClaimTypeCodes::Institutional.system(),
+            "http://terminology.hl7.org/CodeSystem/claim-type"
+        );
+
+        let json = example_json("hl7.fhir.us.carin-bb", "2.0.0", "Coverage-Coverage1.json");
+        let coverage = C4BBCoverage::try_from(base_of::<fhir_payer::r4::Coverage>(&json))
+            .expect("valid coverage");
+        assert_eq!(
+            coverage.relationship_code(),
+            Some(SubscriberRelationshipCodes::Self_)
+        );
+        assert_eq!(SubscriberRelationshipCodes::Self_.code(), "self");
+    }
+
+    #[test]
+    fn nested_bindings_have_enum_accessors() {
+        use fhir_payer::profiles::carin_bb_v2_0_0::{
+            C4BBAdjudication, C4BBClaimInpatientInstitutionalDiagnosisType as DiagnosisType,
+        };
+        let eob = InpatientEob::try_from(base_of::<ExplanationOfBenefit>(&inpatient_with_drg()))
+            .expect("valid EOB");
+        let diagnosis = eob.diagnosis.first().expect("diagnosis");
+        assert_eq!(
+            InpatientEob::diagnosis_type_codes(diagnosis),
+            [DiagnosisType::Principal]
+        );
+
+        // Adjudication categories inside a slice.
+        let categories: Vec<C4BBAdjudication> = eob
+            .adjudication_adjudicationamounttype()
+            .filter_map(InpatientEob::adjudication_adjudicationamounttype_category_code)
+            .collect();
+        assert!(
+            categories.contains(&C4BBAdjudication::Submitted),
+            "{categories:?}"
+        );
+        assert!(
+            categories.contains(&C4BBAdjudication::Paidtoprovider),
+            "{categories:?}"
+        );
+        let totals: Vec<C4BBAdjudication> = eob
+            .total_adjudicationamounttype()
+            .filter_map(InpatientEob::total_adjudicationamounttype_category_code)
+            .collect();
+        assert_eq!(totals.len(), eob.total_adjudicationamounttype().count());
     }
 
     #[test]

@@ -14,15 +14,44 @@ use crate::model::{ChoiceDef, Field, FieldType, StructDef, StructKind, TypeSpace
 use crate::names;
 use crate::terminology::Terminology;
 
+mod slice_test;
+
 /// The core types and the names shared by every guide in one output file.
 pub(crate) struct TypedContext<'a> {
     structs: HashMap<&'a str, &'a StructDef>,
     extension_value: Option<&'a ChoiceDef>,
+    choices: HashMap<&'a str, &'a ChoiceDef>,
+    /// The value set URLs that have a code enum in `r4`.
+    r4_value_sets: HashSet<&'a str>,
     /// The path of the runtime crate: `crate` or `::fhir_payer`.
     root: String,
     /// Extension definition URL to (module, type name) of each guide of the
     /// output file that defines it, in the order the guides were added.
     pub(crate) extension_types: HashMap<String, Vec<(String, String)>>,
+    /// Module name to the package of its guide: id, version and the
+    /// `dependencies` of its `package.json`.
+    pub(crate) guide_packages: HashMap<String, GuidePackage>,
+}
+
+/// The package identity of one guide in the output file.
+pub(crate) struct GuidePackage {
+    pub(crate) id: String,
+    pub(crate) version: String,
+    /// The `dependencies` of `package.json`, as (id, version) pairs.
+    pub(crate) dependencies: Vec<(String, String)>,
+}
+
+impl GuidePackage {
+    /// Returns whether this package satisfies the dependency `(id, version)`.
+    /// An npm alias such as `hl7.fhir.us.core.v311` names the package
+    /// `hl7.fhir.us.core`.
+    fn satisfies(&self, id: &str, version: &str) -> bool {
+        let same_id = id == self.id
+            || id
+                .strip_prefix(self.id.as_str())
+                .is_some_and(|rest| rest.starts_with('.'));
+        same_id && version == self.version
+    }
 }
 
 impl<'a> TypedContext<'a> {
@@ -33,8 +62,15 @@ impl<'a> TypedContext<'a> {
                 .choices
                 .iter()
                 .find(|choice| choice.path == "Extension.value[x]"),
+            choices: space.choices.iter().map(|c| (c.name.as_str(), c)).collect(),
+            r4_value_sets: space
+                .code_enums
+                .iter()
+                .map(|e| e.value_set.as_str())
+                .collect(),
             root: root.to_owned(),
             extension_types: HashMap::new(),
+            guide_packages: HashMap::new(),
         }
     }
 
@@ -78,9 +114,48 @@ impl<'a> TypedContext<'a> {
         Some(current)
     }
 
+    /// Returns the struct of the element `parent_id` (slice names allowed) under
+    /// `base` and its field `segment`.
+    fn parent_field(
+        &self,
+        base: &'a StructDef,
+        parent_id: &str,
+        segment: &str,
+    ) -> Option<(&'a StructDef, &'a Field)> {
+        let parent = self.struct_at(base, &without_slices(parent_id))?;
+        Some((parent, self.field(parent, segment)?))
+    }
+
     fn field(&self, def: &'a StructDef, segment: &str) -> Option<&'a Field> {
         let json_name = segment.trim_end_matches("[x]");
         def.fields.iter().find(|f| f.json_name == json_name)
+    }
+
+    /// Returns the (module, type name) of the extension definition `url` for
+    /// the profiles of the guide in module `module`. The guide's own
+    /// definition comes first, then the one of the package version that the
+    /// guide's `package.json` depends on, then the one of the newest version
+    /// built.
+    fn extension_type_for(&self, url: &str, module: &str) -> Option<&(String, String)> {
+        let candidates = self.extension_types.get(url)?;
+        if let Some(own) = candidates.iter().find(|(m, _)| m == module) {
+            return Some(own);
+        }
+        let package_of = |m: &str| self.guide_packages.get(m);
+        let dependencies = package_of(module).map_or(&[][..], |p| p.dependencies.as_slice());
+        let dependency = candidates.iter().find(|(m, _)| {
+            package_of(m).is_some_and(|candidate| {
+                dependencies
+                    .iter()
+                    .any(|(id, version)| candidate.satisfies(id, version))
+            })
+        });
+        dependency.or_else(|| {
+            candidates.iter().max_by(|(a, _), (b, _)| {
+                let version = |m: &str| package_of(m).map(|p| version_key(&p.version));
+                version(a).cmp(&version(b))
+            })
+        })
     }
 
     /// Returns the variant of `Extension.value[x]` for FHIR type `code`.
@@ -92,6 +167,15 @@ impl<'a> TypedContext<'a> {
             .find(|v| v.fhir_type == code)
             .map(|v| (v.name.as_str(), &v.value))
     }
+}
+
+/// Returns the numeric parts of a version (`6.1.0` to `[6, 1, 0]`) for
+/// ordering; a part that is not a number counts as 0.
+fn version_key(version: &str) -> Vec<u64> {
+    version
+        .split(['.', '-'])
+        .map(|part| part.parse().unwrap_or(0))
+        .collect()
 }
 
 /// The storage of an element in a profile struct, chosen from the base field
@@ -416,8 +500,27 @@ pub(crate) fn emit_resource_profile(
         "        pub const URL: &'static str = {:?};",
         profile.sd.url
     );
-    let accessors = slice_accessors(ctx, state, terminology, profile, elements, base, &fields);
+    let mut used: HashSet<String> = fields.iter().map(|f| f.field.rust_name.clone()).collect();
+    let accessors = slice_accessors(
+        ctx,
+        state,
+        terminology,
+        profile,
+        elements,
+        base,
+        &fields,
+        &mut used,
+    );
     out.push_str(&accessors);
+    out.push_str(&choice_accessors(ctx, elements, base, &fields, &mut used));
+    out.push_str(&nested_enum_accessors(
+        ctx,
+        state,
+        terminology,
+        elements,
+        base,
+        &mut used,
+    ));
     for slice in &extension_slices {
         let method = &slice.method;
         let _ = writeln!(
@@ -501,18 +604,7 @@ fn extension_slices(
             continue;
         };
         let url = url.split('|').next().unwrap_or(url);
-        // The profile's own guide wins; otherwise the first guide added.
-        // NOTE: that may be another version of the guide the profile
-        // depends on (CARIN BB 2.0.0 uses US Core 6.1.0's race type when
-        // both US Core versions are built).
-        let Some(candidates) = ctx.extension_types.get(url) else {
-            continue;
-        };
-        let Some((module, ty)) = candidates
-            .iter()
-            .find(|(module, _)| module == profile.module)
-            .or_else(|| candidates.first())
-        else {
+        let Some((module, ty)) = ctx.extension_type_for(url, profile.module) else {
             continue;
         };
         let rust_type = if module == profile.module {
@@ -540,6 +632,7 @@ fn extension_slices(
 
 /// Emits accessors for the slices of the profile's elements (other than
 /// typed extension slices) and enum accessors for profile-specific bindings.
+#[allow(clippy::too_many_arguments)]
 fn slice_accessors(
     ctx: &TypedContext<'_>,
     state: &mut ModuleState,
@@ -548,50 +641,64 @@ fn slice_accessors(
     elements: &[ElementDefinition],
     base: &StructDef,
     fields: &[ProfileField<'_>],
+    used: &mut HashSet<String>,
 ) -> String {
     let mut out = String::new();
-    let mut used: HashSet<String> = fields.iter().map(|f| f.field.rust_name.clone()).collect();
     let static_name = profile.static_name;
     let index_of: HashMap<&str, usize> = elements
         .iter()
         .enumerate()
         .map(|(i, e)| (e.id.as_deref().unwrap_or(&e.path), i))
         .collect();
-    for (slice_index, element) in elements.iter().enumerate() {
+    for element in elements {
         let Some(slice_name) = &element.slice_name else {
             continue;
         };
         let id = element.id.as_deref().unwrap_or(&element.path);
-        let Some((sliced_id, last)) = id.rsplit_once(':') else {
+        // `X.coding:a/b` re-slices the slice `a` of `X.coding`.
+        let last_dot = id.rfind('.').map_or(0, |i| i + 1);
+        let Some(colon) = id[last_dot..].find(':').map(|i| last_dot + i) else {
             continue;
         };
-        // Slices under a slice and re-slices have no accessor.
-        if sliced_id.contains(':') || last.contains(['/', '.']) || last != slice_name {
+        let sliced_id = &id[..colon];
+        if id[colon + 1..] != **slice_name || sliced_id.ends_with("[x]") {
             continue;
         }
-        let Some(&sliced_index) = index_of.get(sliced_id) else {
+        // Each (sliced, slice) pair that a value must match, outermost first.
+        let mut pairs = Vec::new();
+        let mut outer = sliced_id.to_owned();
+        for name in slice_name.split('/') {
+            let inner = if outer == sliced_id {
+                format!("{outer}:{name}")
+            } else {
+                format!("{outer}/{name}")
+            };
+            let (Some(&a), Some(&b)) = (index_of.get(outer.as_str()), index_of.get(inner.as_str()))
+            else {
+                break;
+            };
+            pairs.push((a, b));
+            outer = inner;
+        }
+        if pairs.len() != slice_name.split('/').count() {
             continue;
-        };
+        }
         let (_, max) = cardinality(element);
         if max == Some(0) {
             continue;
         }
-        let Some((parent_path, segment)) = sliced_id.rsplit_once('.') else {
+        let Some((parent_id, segment)) = sliced_id.rsplit_once('.') else {
             continue;
         };
-        if segment.ends_with("[x]") {
-            continue;
-        }
-        let Some(parent) = ctx.struct_at(base, parent_path) else {
-            continue;
-        };
-        let Some(field) = ctx.field(parent, segment) else {
+        let Some((parent, field)) = ctx.parent_field(base, parent_id, segment) else {
             continue;
         };
         if !matches!(field.ty, FieldType::Single(ValueType::Complex(_))) {
             continue;
         }
-        let is_typed_extension = parent_path == base.path
+        let on_profile = parent_id == base.path;
+        let is_typed_extension = on_profile
+            && pairs.len() == 1
             && (segment == "extension" || segment == "modifierExtension")
             && element
                 .types
@@ -604,22 +711,37 @@ fn slice_accessors(
         if is_typed_extension {
             continue;
         }
-        let relative: Vec<&str> = sliced_id.split('.').skip(1).collect();
-        let mut method = format!(
-            "{}_{}",
-            relative
-                .iter()
-                .map(|s| snake(s))
-                .collect::<Vec<_>>()
-                .join("_"),
-            snake(slice_name)
-        );
-        method = method.trim_start_matches("r#").replace("_r#", "_");
+        let mut method = accessor_name(id);
         while !used.insert(method.clone()) {
             method.push_str("_slice");
         }
         let item = ctx.item_type(field);
-        let filter = format!("rt::in_slice(&{static_name}, {sliced_index}, {slice_index}, value)");
+        let FieldType::Single(item_value) = &field.ty else {
+            continue;
+        };
+        let filter = pairs
+            .iter()
+            .map(|&pair| {
+                slice_test::slice_test(
+                    ctx,
+                    static_name,
+                    elements,
+                    &index_of,
+                    pair,
+                    item_value,
+                    "value",
+                )
+                .unwrap_or_else(|| {
+                    // TODO: exists, type and profile discriminators and
+                    // paths with functions are still tested through JSON.
+                    let (sliced, slice) = pair;
+                    format!("rt::in_slice(&{static_name}, {sliced}, {slice}, value)")
+                })
+            })
+            .collect::<Vec<_>>()
+            .join(" && ");
+        // The closures of `find` and `filter` take `&&T`; the tests take `&T`.
+        let filter = format!("{{ let value = *value; {filter} }}");
         let short = element.short.as_deref().unwrap_or("");
         let docs = doc(
             "        ",
@@ -629,8 +751,7 @@ fn slice_accessors(
                 max_text(max)
             ),
         );
-        out.push_str(&docs);
-        if parent_path == base.path {
+        if on_profile {
             // A method over the profile's own field.
             let Some(ProfileField { storage, .. }) =
                 fields.iter().find(|f| f.field.path == field.path)
@@ -642,6 +763,7 @@ fn slice_accessors(
                 Storage::Required => format!("::std::iter::once(&self.{})", field.rust_name),
                 _ => format!("self.{}.iter()", field.rust_name),
             };
+            out.push_str(&docs);
             if max == Some(1) {
                 let _ = writeln!(
                     out,
@@ -654,9 +776,12 @@ fn slice_accessors(
                 );
             }
         } else {
+            // A function over the parent (`parent_id`), which may itself be
+            // a slice member.
             let parent_type = format!("{}::r4::{}", ctx.root, parent.name);
             // `iter` covers both a `Vec` and an `Option` field.
             let iter = format!("parent.{}.iter()", field.rust_name);
+            out.push_str(&docs);
             let _ = writeln!(
                 out,
                 "        pub fn {method}(parent: &{parent_type}) -> impl ::std::iter::Iterator<Item = &{item}> + '_ {{ {iter}.filter(|value| {filter}) }}"
@@ -673,13 +798,7 @@ fn slice_accessors(
     } in fields
     {
         let Some(element) = element else { continue };
-        let FieldType::Single(value) = &field.ty else {
-            continue;
-        };
-        if !is_coded(value) {
-            continue;
-        }
-        let Some(enum_name) = bound_enum(state, terminology, element) else {
+        let Some(enum_name) = field_enum(ctx, state, terminology, field, element) else {
             continue;
         };
         let method = format!("{}_code", field.rust_name.trim_start_matches("r#"));
@@ -704,6 +823,216 @@ fn slice_accessors(
     out
 }
 
+/// Emits one typed accessor per choice element that the profile narrows to
+/// one type, by a type slice (`Observation.value[x]:valueQuantity`) or by
+/// listing one type, for example `value_quantity()`.
+///
+/// A choice of the profile's resource becomes a method. A choice further
+/// down becomes an associated function that takes the parent struct, and
+/// its name includes the slices on the way
+/// (`supporting_info_admissionperiod_timing_period(&info)`).
+fn choice_accessors(
+    ctx: &TypedContext<'_>,
+    elements: &[ElementDefinition],
+    base: &StructDef,
+    fields: &[ProfileField<'_>],
+    used: &mut HashSet<String>,
+) -> String {
+    let mut out = String::new();
+    let root = &ctx.root;
+    for element in elements {
+        let id = element.id.as_deref().unwrap_or(&element.path);
+        // The id of the choice element itself, without the type slice.
+        let choice_id = match id.rsplit_once(':') {
+            Some((choice_id, slice))
+                if choice_id.ends_with("[x]") && !slice.contains(['.', '/']) =>
+            {
+                choice_id
+            }
+            _ if id.ends_with("[x]") => id,
+            _ => continue,
+        };
+        let [type_ref] = element.types.as_slice() else {
+            continue;
+        };
+        if cardinality(element).1 == Some(0) {
+            continue;
+        }
+        let Some((parent_id, segment)) = choice_id.rsplit_once('.') else {
+            continue;
+        };
+        let Some((parent, field)) = ctx.parent_field(base, parent_id, segment) else {
+            continue;
+        };
+        let FieldType::Choice(choice_name) = &field.ty else {
+            continue;
+        };
+        let Some(choice) = ctx.choices.get(choice_name.as_str()) else {
+            continue;
+        };
+        let code = type_ref.fhir_type_extension().unwrap_or(&type_ref.code);
+        let Some(variant) = choice.variants.iter().find(|v| v.fhir_type == code) else {
+            continue;
+        };
+
+        let parent_words = accessor_name(parent_id);
+        let variant_words = snake(&variant.json_name).replace("r#", "");
+        let method = if parent_words.is_empty() {
+            variant_words
+        } else {
+            format!("{parent_words}_{variant_words}")
+        };
+        if !used.insert(method.clone()) {
+            continue;
+        }
+        let value_type = ctx.value_type(&variant.value);
+        let take = if matches!(variant.value, ValueType::Complex(_) | ValueType::Resource) {
+            "&**value"
+        } else {
+            "value"
+        };
+        let narrow = format!(
+            "and_then(|value| match value {{ {root}::r4::{choice_name}::{}(value) => ::std::option::Option::Some({take}), _ => ::std::option::Option::None }})",
+            variant.name
+        );
+        out.push_str(&doc(
+            "        ",
+            &format!(
+                "Returns `{choice_id}` as `{}` (`{id}`, {}..{}), or `None` when it is absent or of another type.",
+                variant.json_name,
+                element.min.unwrap_or(0),
+                max_text(cardinality(element).1)
+            ),
+        ));
+        if parent_id == base.path {
+            let Some(ProfileField { storage, .. }) =
+                fields.iter().find(|f| f.field.path == field.path)
+            else {
+                continue;
+            };
+            let value = match storage {
+                Storage::Absent | Storage::Many => continue,
+                Storage::Required => {
+                    format!("::std::option::Option::Some(&self.{})", field.rust_name)
+                }
+                Storage::Optional => format!("self.{}.as_ref()", field.rust_name),
+            };
+            let _ = writeln!(
+                out,
+                "        pub fn {method}(&self) -> ::std::option::Option<&{value_type}> {{ {value}.{narrow} }}"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "        pub fn {method}(parent: &{root}::r4::{}) -> ::std::option::Option<&{value_type}> {{ parent.{}.as_ref().{narrow} }}",
+                parent.name, field.rust_name
+            );
+        }
+    }
+    out
+}
+
+/// Emits enum accessors for coded elements below the profile's own fields
+/// (backbone elements, datatype parts and slices) whose required binding
+/// has an enum: `diagnosis_type_codes(&diagnosis)`. Each takes the parent
+/// struct, as the nested slice accessors do.
+fn nested_enum_accessors(
+    ctx: &TypedContext<'_>,
+    state: &mut ModuleState,
+    terminology: &Terminology<'_>,
+    elements: &[ElementDefinition],
+    base: &StructDef,
+    used: &mut HashSet<String>,
+) -> String {
+    let mut out = String::new();
+    let root = &ctx.root;
+    for element in elements {
+        let id = element.id.as_deref().unwrap_or(&element.path);
+        let Some((parent_id, segment)) = id.rsplit_once('.') else {
+            continue;
+        };
+        // Top-level fields have methods, and slices themselves are matched
+        // by their accessors.
+        if parent_id == base.path || segment.contains(':') || segment.ends_with("[x]") {
+            continue;
+        }
+        if cardinality(element).1 == Some(0) {
+            continue;
+        }
+        let Some((parent, field)) = ctx.parent_field(base, parent_id, segment) else {
+            continue;
+        };
+        let Some(enum_name) = field_enum(ctx, state, terminology, field, element) else {
+            continue;
+        };
+        let words = accessor_name(id);
+        let repeated = field.repeated();
+        let method = if repeated {
+            format!("{words}_codes")
+        } else {
+            format!("{words}_code")
+        };
+        if !used.insert(method.clone()) {
+            continue;
+        }
+        let parent_type = format!("{root}::r4::{}", parent.name);
+        let f = &field.rust_name;
+        if repeated {
+            let _ = writeln!(
+                out,
+                "        /// Returns the codes of `{id}` in its required value set, one per value that has one.\n        pub fn {method}(parent: &{parent_type}) -> ::std::vec::Vec<{enum_name}> {{ parent.{f}.iter().filter_map(|value| rt::first_code(value)).collect() }}"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "        /// Returns the code of `{id}` in its required value set, as an enum.\n        pub fn {method}(parent: &{parent_type}) -> ::std::option::Option<{enum_name}> {{ parent.{f}.iter().find_map(|value| rt::first_code(value)) }}"
+            );
+        }
+    }
+    out
+}
+
+/// Returns the snake_case name of the element `id` below the resource, with
+/// its slice names: `ExplanationOfBenefit.supportingInfo:drg.code` gives
+/// `supporting_info_drg_code`.
+fn accessor_name(id: &str) -> String {
+    id.split('.')
+        .skip(1)
+        .flat_map(|part| part.split([':', '/']))
+        .map(snake)
+        .collect::<Vec<_>>()
+        .join("_")
+        .replace("r#", "")
+}
+
+/// Returns an element id without its slice names: the element's path
+/// (`ExplanationOfBenefit.supportingInfo:drg.code` to
+/// `ExplanationOfBenefit.supportingInfo.code`).
+fn without_slices(id: &str) -> String {
+    id.split('.')
+        .map(|part| part.split(':').next().unwrap_or(part))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Returns the enum of a coded `field` whose profile element has a required
+/// binding with an enum, as [`bound_enum`] chooses it.
+fn field_enum(
+    ctx: &TypedContext<'_>,
+    state: &mut ModuleState,
+    terminology: &Terminology<'_>,
+    field: &Field,
+    element: &ElementDefinition,
+) -> Option<String> {
+    let FieldType::Single(value) = &field.ty else {
+        return None;
+    };
+    if !is_coded(value) {
+        return None;
+    }
+    bound_enum(ctx, state, terminology, element)
+}
+
 /// Returns whether values of this type carry codes an enum can describe.
 fn is_coded(value: &ValueType) -> bool {
     match value {
@@ -714,8 +1043,11 @@ fn is_coded(value: &ValueType) -> bool {
 }
 
 /// Returns the enum of `element`'s required binding, registering it in the
-/// module, or `None` for core value sets and value sets that cannot be listed.
+/// module. Returns `None` for value sets that cannot be listed and for
+/// value sets that have a code enum in `r4`: a `code` element bound to one
+/// already has that enum as its base type.
 fn bound_enum(
+    ctx: &TypedContext<'_>,
     state: &mut ModuleState,
     terminology: &Terminology<'_>,
     element: &ElementDefinition,
@@ -726,8 +1058,9 @@ fn bound_enum(
     }
     let url = binding.value_set.as_deref()?;
     let url = url.split('|').next().unwrap_or(url);
-    // Core value sets already have enums in `r4` where the core binds them.
-    if url.starts_with("http://hl7.org/fhir/ValueSet/") {
+    // TODO: a Coding or CodeableConcept bound to such a value set gets no
+    // enum accessor; none of the built guides has one.
+    if ctx.r4_value_sets.contains(url) {
         return None;
     }
     if let Some((name, _)) = state.enums.get(url) {
@@ -757,6 +1090,10 @@ pub(crate) fn emit_enums(out: &mut String, ctx: &TypedContext<'_>, state: &Modul
         let mut used = HashSet::new();
         for code in codes {
             let mut variant = names::variant_name(&code.code, code.display.as_deref());
+            // `self` (subscriber-relationship) would be the keyword `Self`.
+            if variant == "Self" {
+                variant.push('_');
+            }
             while !used.insert(variant.clone()) {
                 variant.push('_');
             }
@@ -1132,7 +1469,7 @@ fn extension_field(
         _ => false,
     };
     let enum_name = if coded {
-        bound_enum(state, terminology, value)
+        bound_enum(ctx, state, terminology, value)
     } else {
         None
     };

@@ -172,7 +172,7 @@ impl Definitions {
                 else {
                     continue;
                 };
-                let expanded = snapshot::expand(&base.element, &differential.element);
+                let expanded = snapshot::expand(&base.element, &differential.element, self);
                 self.structures[index].snapshot = Some(definitions::Snapshot { element: expanded });
                 progress = true;
             }

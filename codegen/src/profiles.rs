@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 
 use crate::definitions::{ElementDefinition, StructureDefinition};
 use crate::emit_profiles::{
-    Emitted, ModuleState, TypedContext, emit_enums, emit_extension, emit_resource_profile,
+    Emitted, GuidePackage, ModuleState, TypedContext, emit_enums, emit_extension,
+    emit_resource_profile,
 };
 use crate::model;
 use crate::package::{Package, PackageSearchPath};
@@ -397,6 +398,14 @@ fn plan_guide(
                 .map(str::to_owned)
         })
         .collect();
+    context.guide_packages.insert(
+        module.to_owned(),
+        GuidePackage {
+            id: package.id.clone(),
+            version: package.version.clone(),
+            dependencies: package.dependencies.clone(),
+        },
+    );
     let mut state = ModuleState::new();
     let mut used_statics = HashSet::new();
     let mut items = Vec::new();

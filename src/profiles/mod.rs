@@ -136,17 +136,26 @@ impl Profile {
     }
 
     /// Returns the slices defined on the element with id `element_id`, in snapshot
-    /// order.
+    /// order. For a slice (`Coverage.class:plan`) these are its re-slices
+    /// (`Coverage.class:plan/basic`).
     pub fn slices<'a>(
         &'a self,
         element_id: &'a str,
     ) -> impl Iterator<Item = &'static ElementRule> + 'a {
+        let is_slice = element_id
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| last.contains(':'));
         self.elements.iter().filter(move |element| {
-            element
-                .id
-                .strip_prefix(element_id)
-                .and_then(|rest| rest.strip_prefix(':'))
-                .is_some_and(|name| !name.contains(['.', '/']))
+            let Some(rest) = element.id.strip_prefix(element_id) else {
+                return false;
+            };
+            let name = match rest.strip_prefix(':') {
+                Some(name) => Some(name),
+                None if is_slice => rest.strip_prefix('/'),
+                None => None,
+            };
+            name.is_some_and(|name| !name.is_empty() && !name.contains(['.', '/']))
         })
     }
 }

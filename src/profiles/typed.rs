@@ -137,7 +137,7 @@ pub mod __private {
     use serde_json::Value;
 
     use super::{ProfileError, ProfileType, ValueSetCode};
-    use crate::primitives::{Canonical, Code, Primitive, Uri};
+    use crate::primitives::{Canonical, Code, Id, Markdown, Oid, Primitive, Uri, Url, Uuid};
     use crate::profiles::validate::slice_matches;
     use crate::profiles::{ConstraintKind, Profile, Violation, validate_json_against};
     use crate::r4::{CodeableConcept, Coding, Extension, ExtensionValue, Meta, Resource};
@@ -452,6 +452,69 @@ pub mod __private {
                 ));
             }
         }
+    }
+
+    /// A value that is text: a string-like primitive, with or without its
+    /// `Primitive` wrapper.
+    pub trait Text {
+        /// Returns the text, or `None` for a primitive with no value.
+        fn text(&self) -> Option<&str>;
+    }
+
+    impl Text for String {
+        fn text(&self) -> Option<&str> {
+            Some(self)
+        }
+    }
+
+    macro_rules! text_types {
+        ($($name:ty),*) => {$(
+            impl Text for $name {
+                fn text(&self) -> Option<&str> {
+                    Some(self.as_str())
+                }
+            }
+        )*};
+    }
+    text_types!(Uri, Url, Canonical, Oid, Uuid, Id, Code, Markdown);
+
+    impl<T: Text> Text for Primitive<T> {
+        fn text(&self) -> Option<&str> {
+            self.value().and_then(Text::text)
+        }
+    }
+
+    impl<T: Text> Text for Box<T> {
+        fn text(&self) -> Option<&str> {
+            (**self).text()
+        }
+    }
+
+    /// Returns whether `value` is the text `expected`.
+    pub fn text_is(value: &impl Text, expected: &str) -> bool {
+        value.text() == Some(expected)
+    }
+
+    /// Returns whether `value` has a code from the code list of the
+    /// required binding of `profile.elements[element]`. A code without a
+    /// system matches by code alone.
+    pub fn in_binding<T: Coded>(profile: &'static Profile, element: usize, value: &T) -> bool {
+        let Some(codes) = profile
+            .elements
+            .get(element)
+            .and_then(|rule| rule.binding.as_ref())
+            .and_then(|binding| binding.codes)
+        else {
+            return false;
+        };
+        value
+            .find_code(&mut |system, code| {
+                codes
+                    .iter()
+                    .any(|c| c.code == code && system.is_none_or(|s| s == c.system))
+                    .then_some(())
+            })
+            .is_some()
     }
 
     /// Returns the first code of `value` that is in the value set of `E`.

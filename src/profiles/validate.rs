@@ -8,8 +8,7 @@
 //! (`constraint` FHIRPath expressions), non-required bindings and reference
 //! targets are not checked.
 //!
-//! NOTE: slice order (`slicing.ordered`) and re-slices (`name/subname`) are
-//! not checked either.
+//! NOTE: slice order (`slicing.ordered`) is not checked either.
 
 use std::collections::HashMap;
 use std::fmt;
