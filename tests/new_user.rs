@@ -237,7 +237,7 @@ fn hostile_inputs_name_the_path() {
         (
             "\u{feff}{\"resourceType\":\"Patient\"}".into(),
             "",
-            "expected a resource (a JSON object with a resourceType), found an invalid character",
+            "expected a resource (a JSON object with a resourceType), found a UTF-8 byte order mark",
         ),
     ];
     for (input, path, message) in &cases {

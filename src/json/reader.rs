@@ -194,6 +194,9 @@ impl<'a> Reader<'a> {
         let (kind, description) = match found {
             None => (ReadErrorKind::Eof, describe(found)),
             _ if broken_literal => (ReadErrorKind::Syntax, "an invalid literal"),
+            Some(0xEF) if rest.starts_with(b"\xEF\xBB\xBF") => {
+                (ReadErrorKind::Syntax, "a UTF-8 byte order mark")
+            }
             Some(b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
                 (ReadErrorKind::Data, describe(found))
             }
