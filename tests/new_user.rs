@@ -237,7 +237,7 @@ fn hostile_inputs_name_the_path() {
         (
             "\u{feff}{\"resourceType\":\"Patient\"}".into(),
             "",
-            "expected a resource (a JSON object with a resourceType), found an invalid character",
+            "expected a resource (a JSON object with a resourceType), found a UTF-8 byte order mark",
         ),
     ];
     for (input, path, message) in &cases {
@@ -258,4 +258,39 @@ fn hostile_inputs_name_the_path() {
         error.path()
     );
     assert_eq!(error.path().matches("extension[0]").count(), 64);
+}
+
+#[test]
+fn broken_literals_are_syntax_errors() {
+    let cases = [
+        (
+            r#"{"resourceType":"Patient","active":fals}"#,
+            "Patient.active: expected a boolean, found an invalid literal at line 1 column 36",
+        ),
+        (
+            r#"{"resourceType":"Patient","active":tru}"#,
+            "Patient.active: expected a boolean, found an invalid literal at line 1 column 36",
+        ),
+        (
+            r#"{"resourceType":"Patient","birthDate":nul}"#,
+            "Patient.birthDate: expected a date (a JSON string), found an invalid literal at line 1 column 39",
+        ),
+        (
+            r#"{"resourceType":"Patient","name":[{"given":[nul]}]}"#,
+            "Patient.name[0].given[0]: expected a string, found an invalid literal at line 1 column 45",
+        ),
+    ];
+    for (input, expected) in cases {
+        let error = error_of(input);
+        assert_eq!(error.to_string(), expected, "{input}");
+        assert_eq!(error.category(), Category::Syntax, "{input}");
+    }
+
+    // Whole literals of the wrong type stay data errors.
+    let error = error_of(r#"{"resourceType":"Patient","birthDate":null}"#);
+    assert_eq!(
+        error.message(),
+        "expected a date (a JSON string), found null"
+    );
+    assert_eq!(error.category(), Category::Data);
 }

@@ -181,18 +181,28 @@ impl<'a> Reader<'a> {
 
     #[cold]
     fn unexpected(&self, expected: &str) -> ReadError {
-        let found = self.bytes.get(self.pos).copied();
-        let kind = match found {
-            None => ReadErrorKind::Eof,
-            Some(b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
-                ReadErrorKind::Data
-            }
-            Some(_) => ReadErrorKind::Syntax,
+        let rest = &self.bytes[self.pos.min(self.bytes.len())..];
+        let found = rest.first().copied();
+        // A `t`, `f` or `n` that does not start `true`, `false` or `null` is
+        // malformed JSON, not a value of the wrong type.
+        let broken_literal = match found {
+            Some(b't') => !rest.starts_with(b"true"),
+            Some(b'f') => !rest.starts_with(b"false"),
+            Some(b'n') => !rest.starts_with(b"null"),
+            _ => false,
         };
-        self.error(
-            kind,
-            format!("expected {expected}, found {}", describe(found)),
-        )
+        let (kind, description) = match found {
+            None => (ReadErrorKind::Eof, describe(found)),
+            _ if broken_literal => (ReadErrorKind::Syntax, "an invalid literal"),
+            Some(0xEF) if rest.starts_with(b"\xEF\xBB\xBF") => {
+                (ReadErrorKind::Syntax, "a UTF-8 byte order mark")
+            }
+            Some(b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
+                (ReadErrorKind::Data, describe(found))
+            }
+            Some(_) => (ReadErrorKind::Syntax, describe(found)),
+        };
+        self.error(kind, format!("expected {expected}, found {description}"))
     }
 
     #[inline]
