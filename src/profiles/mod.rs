@@ -44,17 +44,28 @@
 //! - **Slices** get accessors named `<element path>_<slice name>` in
 //!   snake_case (`supporting_info_admissionperiod`,
 //!   `identifier_uniqueclaimid`). A slice with maximum 1 returns
-//!   `Option<&T>`, others an iterator. A slice of a nested element is an
-//!   associated function that takes the parent value
-//!   (`C4BBExplanationOfBenefitInpatientInstitutional::item_adjudication_adjudicationamounttype(&item)`).
-//!   Occurrences are assigned to slices by the table-driven discriminators
-//!   (value, pattern, type, profile, exists), so an accessor writes each
-//!   candidate as JSON to test it.
+//!   `Option<&T>`, others an iterator. A slice of a nested element, a slice
+//!   inside a slice and a re-slice (`plan/basic`) are associated functions
+//!   that take the parent value, and their names include the slices on the
+//!   way
+//!   (`C4BBExplanationOfBenefitInpatientInstitutional::item_adjudication_adjudicationamounttype(&item)`,
+//!   `PlannetPractitionerRole::extension_qualification_extension_code(&qualification)`).
+//!   Value and pattern discriminators are compared field by field; other
+//!   discriminator shapes write each candidate as JSON to test it.
+//! - **Choice elements** that the profile narrows to one type, by a type
+//!   slice (`Observation.value[x]:valueQuantity`) or by allowing one type,
+//!   get an accessor that returns `Option<&T>`. It is named after the path
+//!   and the JSON name of the type: `value_quantity()` on the profile, or
+//!   `supporting_info_admissionperiod_timing_period(&info)` below it.
 //! - **Extension slices** on `extension` and `modifierExtension` whose
 //!   definition has a generated type get an accessor named after the slice
 //!   (`race()`, `newpatients()`) that returns the converted extension
 //!   struct, `Option` for maximum 1, `Vec` otherwise. The extensions stay
-//!   in the `extension` field, so their order in JSON is kept.
+//!   in the `extension` field, so their order in JSON is kept. When several
+//!   built guides define the extension URL, the guide's own definition is
+//!   used first. Next comes the package version that the guide's
+//!   `package.json` depends on (CARIN BB 2.0.0 uses US Core 3.1.1's race),
+//!   then the newest version built.
 //! - **Extension definition**: a struct with `value` for a simple extension
 //!   (the `r4` type of the one allowed type, or `r4::ExtensionValue` when
 //!   several are allowed) and one field per sub-extension for a complex one,
@@ -62,12 +73,15 @@
 //!   the URL, the value types, the cardinality of each part and required
 //!   bindings. `From<X> for r4::Extension` writes the parts in definition
 //!   order. The struct implements [`ExtensionType`].
-//! - **Required bindings** of the guide's own value sets (not the core's,
-//!   which have enums in `crate::r4`) whose codes can be listed become enums
-//!   named after the ValueSet's `name`, once per module however many
-//!   elements bind them. They implement [`ValueSetCode`], and the bound
-//!   element gets an accessor `<field>_code()` (`<field>_codes()` when it
-//!   repeats) that returns the first matching code.
+//! - **Required bindings** whose codes can be listed become enums named
+//!   after the ValueSet's `name`, once per module however many elements
+//!   bind them. This covers the guide's value sets and core ones such as
+//!   `claim-type`. Core value sets that already have an enum in `crate::r4`
+//!   are left out, because a bound `code` element has that enum as its type. The enums
+//!   implement [`ValueSetCode`]. A bound top-level element gets an accessor
+//!   `<field>_code()` (`<field>_codes()` when it repeats) that returns the
+//!   first matching code, and an element further down an associated function
+//!   that takes the parent (`diagnosis_type_codes(&diagnosis)`).
 //!
 //! Each module also has `convert_through(url, resource)`, which runs a
 //! resource through the struct of the profile at `url` and back.
