@@ -85,6 +85,9 @@ pub struct Definitions {
     code_systems: HashMap<String, CodeSystem>,
     search_parameters: Vec<SearchParameter>,
     compartments: Vec<CompartmentDefinition>,
+    /// Differential elements that [`Definitions::fill_snapshots`] found in
+    /// neither the base nor a datatype: (definition URL, element id).
+    unplaced_elements: Vec<(String, String)>,
 }
 
 impl Definitions {
@@ -150,10 +153,12 @@ impl Definitions {
 
     /// Fills in the snapshot of every StructureDefinition that has only a
     /// differential, from the snapshot of its base definition. The
-    /// expansion changes base elements with the same id and adds slices and
-    /// elements inside slices after their parent. It does not unfold
-    /// datatype children that the differential leaves out. A definition
-    /// whose base is missing keeps no snapshot.
+    /// expansion changes base elements with the same id, adds slices and
+    /// elements inside slices after their parent, and unfolds the children
+    /// of a single-type datatype that the differential reaches into. A
+    /// definition whose base is missing keeps no snapshot; differential
+    /// elements found in neither the base nor a datatype are listed by
+    /// [`Definitions::unplaced_elements`].
     pub fn fill_snapshots(&mut self) {
         loop {
             let mut progress = false;
@@ -173,13 +178,25 @@ impl Definitions {
                     continue;
                 };
                 let expanded = snapshot::expand(&base.element, &differential.element, self);
-                self.structures[index].snapshot = Some(definitions::Snapshot { element: expanded });
+                let url = sd.url.clone();
+                self.unplaced_elements
+                    .extend(expanded.unplaced.into_iter().map(|id| (url.clone(), id)));
+                self.structures[index].snapshot = Some(definitions::Snapshot {
+                    element: expanded.elements,
+                });
                 progress = true;
             }
             if !progress {
                 return;
             }
         }
+    }
+
+    /// Returns the differential elements, as (definition URL, element id),
+    /// that [`Definitions::fill_snapshots`] found in neither the base
+    /// definition nor the datatype of their parent.
+    pub fn unplaced_elements(&self) -> &[(String, String)] {
+        &self.unplaced_elements
     }
 
     /// Adds only the SearchParameters of `package`, an implementation guide

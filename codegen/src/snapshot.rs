@@ -25,6 +25,15 @@ use crate::definitions::ElementDefinition;
 /// Types whose children the snapshot already lists or that have none to unfold.
 const NOT_UNFOLDED: &[&str] = &["BackboneElement", "Element", "Resource"];
 
+/// A snapshot expanded from a differential.
+pub(crate) struct Expansion {
+    /// The snapshot elements.
+    pub elements: Vec<ElementDefinition>,
+    /// Ids of differential elements that neither the base nor an unfolded
+    /// datatype has, kept with only the differential's own properties.
+    pub unplaced: Vec<String>,
+}
+
 /// Returns the snapshot of `differential` applied to the `base` snapshot.
 /// Datatypes are unfolded, from their definitions in `definitions`, where
 /// the differential reaches inside them.
@@ -32,7 +41,7 @@ pub(crate) fn expand(
     base: &[ElementDefinition],
     differential: &[ElementDefinition],
     definitions: &Definitions,
-) -> Vec<ElementDefinition> {
+) -> Expansion {
     let datatype = |code: &str| {
         let url = format!("http://hl7.org/fhir/StructureDefinition/{code}");
         definitions
@@ -51,8 +60,9 @@ fn expand_with<'d>(
     base: &[ElementDefinition],
     differential: &[ElementDefinition],
     datatype: &DatatypeLookup<'d>,
-) -> Vec<ElementDefinition> {
+) -> Expansion {
     let mut out: Vec<ElementDefinition> = base.to_vec();
+    let mut unplaced = Vec::new();
     for element in out.iter_mut() {
         if element.id.is_none() {
             element.id = Some(element.path.clone());
@@ -82,6 +92,9 @@ fn expand_with<'d>(
         let Some(mut element) = template else {
             // An element that neither the base nor an unfolded datatype
             // has: the differential's own definition is all there is.
+            if !names_choice_type(&out, &change.path) {
+                unplaced.push(id.clone());
+            }
             let mut element = change.clone();
             element.id = Some(id.clone());
             let position = insert_position(&out, &id);
@@ -96,7 +109,22 @@ fn expand_with<'d>(
         let position = insert_position(&out, &id);
         out.insert(position, element);
     }
-    out
+    Expansion {
+        elements: out,
+        unplaced,
+    }
+}
+
+/// Whether `path` names one type of a choice element in `elements`, as
+/// `Observation.valueQuantity` names a type of `Observation.value[x]`.
+fn names_choice_type(elements: &[ElementDefinition], path: &str) -> bool {
+    elements.iter().any(|e| {
+        e.path.strip_suffix("[x]").is_some_and(|stem| {
+            path.strip_prefix(stem).is_some_and(|rest| {
+                rest.starts_with(|c: char| c.is_ascii_uppercase()) && !rest.contains('.')
+            })
+        })
+    })
 }
 
 /// Unfolds the children of each ancestor of `id`, from the root down, that
@@ -285,7 +313,7 @@ mod tests {
                 serde_json::json!({"id": "Coverage.payor", "path": "Coverage.payor", "max": "1"}),
             ),
         ];
-        let snapshot = expand_with(&base, &differential, &|_| None);
+        let snapshot = expand_with(&base, &differential, &|_| None).elements;
         let ids: Vec<&str> = snapshot.iter().filter_map(|e| e.id.as_deref()).collect();
         assert_eq!(
             ids,
@@ -342,7 +370,7 @@ mod tests {
             })),
         ];
         let lookup = |code: &str| (code == "Identifier").then_some(identifier.as_slice());
-        let snapshot = expand_with(&base, &differential, &lookup);
+        let snapshot = expand_with(&base, &differential, &lookup).elements;
         let ids: Vec<&str> = snapshot.iter().filter_map(|e| e.id.as_deref()).collect();
         assert_eq!(
             ids,
