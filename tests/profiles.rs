@@ -895,6 +895,7 @@ fn base_of<B: serde::de::DeserializeOwned>(json: &Value) -> B {
 }
 
 /// Returns the codes of the codings of a CodeableConcept.
+#[cfg(feature = "carin-bb")]
 fn codes_of(concept: Option<&fhir_payer::r4::CodeableConcept>) -> Vec<String> {
     concept
         .into_iter()

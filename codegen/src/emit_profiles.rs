@@ -552,7 +552,7 @@ pub(crate) fn emit_resource_profile(
     );
     let _ = writeln!(
         out,
-        "    impl ::serde::Serialize for {name} {{\n        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {{ rt::serialize(self, serializer) }}\n    }}\n    impl<'de> ::serde::Deserialize<'de> for {name} {{\n        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {{ rt::deserialize(deserializer) }}\n    }}"
+        "    impl rt::serde::Serialize for {name} {{\n        fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {{ rt::serialize(self, serializer) }}\n    }}\n    impl<'de> rt::serde::Deserialize<'de> for {name} {{\n        fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {{ rt::deserialize(deserializer) }}\n    }}"
     );
 }
 

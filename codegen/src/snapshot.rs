@@ -90,8 +90,9 @@ fn expand_with<'d>(
             .or_else(|| base.iter().find(|e| e.path == change.path))
             .cloned();
         let Some(mut element) = template else {
-            // An element that neither the base nor an unfolded datatype
-            // has: the differential's own definition is all there is.
+            // Neither the base nor an unfolded datatype has this element, so
+            // it keeps only the differential's definition and is reported,
+            // unless its path names one type of a choice element.
             if !names_choice_type(&out, &change.path) {
                 unplaced.push(id.clone());
             }
@@ -115,7 +116,7 @@ fn expand_with<'d>(
     }
 }
 
-/// Whether `path` names one type of a choice element in `elements`, as
+/// Tells whether `path` names one type of a choice element in `elements`, as
 /// `Observation.valueQuantity` names a type of `Observation.value[x]`.
 fn names_choice_type(elements: &[ElementDefinition], path: &str) -> bool {
     elements.iter().any(|e| {

@@ -134,6 +134,9 @@ pub fn to_vec<P: ProfileType>(profile: &P) -> Result<Vec<u8>, crate::json::Error
 /// Support code for the generated types. Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    // The generated modules of users' own guides name serde through this
+    // path, so their crates need no serde dependency of their own.
+    pub use serde;
     use serde_json::Value;
 
     use super::{ProfileError, ProfileType, ValueSetCode};
