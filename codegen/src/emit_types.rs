@@ -620,6 +620,9 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
     }
 }
 
+// TODO: a crate that drops a `Resource` instantiates the drop glue of every
+// resource type, because release builds do not share generic code between
+// crates. That glue is nearly all of a small user crate's compile.
 fn emit_resource_enum(space: &TypeSpace, rt: &TokenStream) -> TokenStream {
     let names: Vec<Ident> = space.resources.iter().map(|r| ident(r)).collect();
     let strs = &space.resources;
