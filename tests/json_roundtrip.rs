@@ -167,8 +167,8 @@ fn pretty_output_parses_back() {
     assert_eq!(json::from_slice(&pretty).unwrap(), resource);
 }
 
-/// A Bundle whose first entries are much larger than the rest, so that the
-/// writer's estimate for the remaining entries overshoots.
+/// Builds a Bundle whose first entries are much larger than the rest, so
+/// that the writer's estimate for the remaining entries overshoots.
 fn lopsided_bundle(large: usize, small: usize) -> String {
     let note = "x".repeat(20_000);
     let mut entries = Vec::new();

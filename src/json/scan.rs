@@ -40,8 +40,8 @@ pub(crate) fn find_special(bytes: &[u8], special: &[bool; 256]) -> Option<usize>
         offset += 8;
     }
     let rest = chunks.remainder();
-    // The last eight bytes, which overlap chunks already tested, answer for
-    // the remainder in one step when none of them needs attention.
+    // The last eight bytes, which overlap chunks already tested, clear the
+    // remainder in one step when none of them needs attention.
     if let Some(tail) = bytes.last_chunk::<8>() {
         if !rest.is_empty() && !may_need_attention(u64::from_le_bytes(*tail)) {
             return None;

@@ -37,7 +37,7 @@ fn write_element(writer: &mut Writer, id: Option<&String>, extension: &[Extensio
 
 // The functions for optional and repeating elements test for `None` and
 // for an empty list inline, because most elements of a resource are absent
-// and a call per absent element slowed writing measurably.
+// and then no call is needed.
 
 /// Writes a single complex element or resource.
 #[inline]
