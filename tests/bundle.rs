@@ -409,6 +409,21 @@ fn searchset_errors() {
         "{missing_id:?}"
     );
 
+    let mut page = SearchsetBuilder::new(BASE, ResourceType::Patient, [("a", "b")], 5).unwrap();
+    page.push_match(eob("eob-1"), None);
+    let wrong_type = page.build();
+    assert!(
+        matches!(
+            wrong_type,
+            Err(SearchsetError::WrongMatchType {
+                position: 0,
+                expected: ResourceType::Patient,
+                found: ResourceType::ExplanationOfBenefit,
+            })
+        ),
+        "{wrong_type:?}"
+    );
+
     let mut page =
         SearchsetBuilder::new(BASE, ResourceType::ExplanationOfBenefit, [("a", "b")], 1).unwrap();
     page.push_match(eob("eob-1"), None)

@@ -110,6 +110,19 @@ pub enum SearchsetError {
         /// The position of the second copy among the matches.
         second: usize,
     },
+    /// A match is not of the type that was searched. Resources of other
+    /// types belong in include entries.
+    #[error(
+        "match {position} is a {found}, but the search is on {expected}: add other types with push_include"
+    )]
+    WrongMatchType {
+        /// The position among the matches, from 0.
+        position: usize,
+        /// The type that was searched.
+        expected: ResourceType,
+        /// The type of the match.
+        found: ResourceType,
+    },
     /// More matches were added than the page size allows.
     #[error("{matches} matches were added to a page of _count={count}: add at most {count}")]
     TooManyMatches {
@@ -319,6 +332,8 @@ impl SearchsetBuilder {
     /// # Errors
     ///
     /// - [`SearchsetError::MissingId`] when a match or include has no id.
+    /// - [`SearchsetError::WrongMatchType`] when a match is not of the
+    ///   searched type.
     /// - [`SearchsetError::DuplicateMatch`] when two matches have the same
     ///   type and id.
     /// - [`SearchsetError::TooManyMatches`] when there are more matches
@@ -328,7 +343,7 @@ impl SearchsetBuilder {
     /// - [`SearchsetError::NumberTooLarge`] when the total exceeds the
     ///   unsignedInt maximum.
     pub fn build(&self) -> Result<Bundle, SearchsetError> {
-        self.check_numbers()?;
+        self.check_entries()?;
 
         let mut bundle = Bundle {
             r#type: Some(Primitive::new(BundleType::Searchset)),
@@ -405,7 +420,20 @@ impl SearchsetBuilder {
         Ok(bundle)
     }
 
-    fn check_numbers(&self) -> Result<(), SearchsetError> {
+    fn check_entries(&self) -> Result<(), SearchsetError> {
+        let wrong_type = self
+            .matches
+            .iter()
+            .map(|m| m.resource.resource_type())
+            .enumerate()
+            .find(|(_, found)| *found != self.resource_type);
+        if let Some((position, found)) = wrong_type {
+            return Err(SearchsetError::WrongMatchType {
+                position,
+                expected: self.resource_type,
+                found,
+            });
+        }
         if self.matches.len() > self.count as usize && self.count > 0 {
             return Err(SearchsetError::TooManyMatches {
                 count: self.count,
