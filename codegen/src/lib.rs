@@ -156,7 +156,7 @@ impl Definitions {
     /// expansion changes base elements with the same id, adds slices and
     /// elements inside slices after their parent, and unfolds the children
     /// of a single-type datatype that the differential reaches into. A
-    /// definition whose base is missing keeps no snapshot; differential
+    /// definition whose base is missing keeps no snapshot. Differential
     /// elements found in neither the base nor a datatype are listed by
     /// [`Definitions::unplaced_elements`].
     pub fn fill_snapshots(&mut self) {

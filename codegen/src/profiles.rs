@@ -191,6 +191,16 @@ impl ProfileGenerator {
     }
 }
 
+/// Returns the canonical URLs of the conformance resources of `package`,
+/// examples left out.
+fn definition_urls(package: &Package) -> HashSet<&str> {
+    package
+        .resources()
+        .filter(|f| !f.is_example)
+        .filter_map(|f| f.json.get("url").and_then(|u| u.as_str()))
+        .collect()
+}
+
 /// Checks that each profile and extension definition of `package` can be
 /// generated: its base definition was found, each element it adds exists
 /// in the base, and each type it names is defined. Without this check such
@@ -200,11 +210,7 @@ impl ProfileGenerator {
 ///
 /// Returns [`Error::Model`] listing every problem found.
 fn check_guide(package: &Package, defs: &Definitions) -> Result<(), Error> {
-    let urls: HashSet<&str> = package
-        .resources()
-        .filter(|f| !f.is_example)
-        .filter_map(|f| f.json.get("url").and_then(|u| u.as_str()))
-        .collect();
+    let urls = definition_urls(package);
     let mut problems = Vec::new();
     for sd in defs.structure_definitions() {
         if !urls.contains(sd.url.as_str()) || sd.derivation.as_deref() != Some("constraint") {
@@ -359,14 +365,16 @@ impl IgBuilder {
     ///
     /// # Errors
     ///
-    /// Returns [`Error::PackageNotFound`] when the guide or the core package
-    /// is not found, [`Error::Model`] when a name given to
-    /// [`IgBuilder::profiles`] is not a profile or extension of the package,
-    /// when a profile's base definition is missing, an element of its
-    /// differential is in neither its base nor a datatype, or an element
-    /// names an unknown type, or when neither [`IgBuilder::output`] nor
-    /// `OUT_DIR` is set, and the
-    /// package reading and writing errors of [`ProfileGenerator::generate`].
+    /// - [`Error::PackageNotFound`] when the guide or the core package is
+    ///   not found.
+    /// - [`Error::Model`] when a name given to [`IgBuilder::profiles`] is
+    ///   not a profile or extension of the package, or when neither
+    ///   [`IgBuilder::output`] nor `OUT_DIR` is set.
+    /// - [`Error::Model`] when a profile's base definition is missing, an
+    ///   element of its differential is in neither its base nor a datatype,
+    ///   or an element names an unknown type.
+    /// - The package reading and writing errors of
+    ///   [`ProfileGenerator::generate`].
     pub fn generate(self) -> Result<PathBuf, Error> {
         let mut search_path = PackageSearchPath::new();
         for dir in &self.search_dirs {
@@ -459,16 +467,7 @@ fn plan_guide(
     defs: &Definitions,
     context: &mut TypedContext<'_>,
 ) -> Result<GuidePlan, Error> {
-    let urls: HashSet<String> = package
-        .resources()
-        .filter(|f| !f.is_example)
-        .filter_map(|f| {
-            f.json
-                .get("url")
-                .and_then(|u| u.as_str())
-                .map(str::to_owned)
-        })
-        .collect();
+    let urls = definition_urls(package);
     context.guide_packages.insert(
         module.to_owned(),
         GuidePackage {
@@ -482,7 +481,7 @@ fn plan_guide(
     let mut items = Vec::new();
     let mut found = HashSet::new();
     for (index, sd) in defs.structure_definitions().iter().enumerate() {
-        if !urls.contains(&sd.url) || !is_emitted(sd) {
+        if !urls.contains(sd.url.as_str()) || !is_emitted(sd) {
             continue;
         }
         if !guide.only.is_empty() {

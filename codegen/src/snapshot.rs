@@ -345,6 +345,7 @@ mod tests {
             })),
             element(serde_json::json!({"id": "Coverage.status", "path": "Coverage.status"})),
         ];
+
         let identifier = vec![
             element(serde_json::json!({"id": "Identifier", "path": "Identifier"})),
             element(serde_json::json!({
@@ -356,6 +357,7 @@ mod tests {
                 "min": 0, "max": "1", "type": [{"code": "string"}]
             })),
         ];
+
         let differential = vec![
             element(serde_json::json!({
                 "id": "Coverage.identifier.system", "path": "Coverage.identifier.system",
@@ -370,6 +372,7 @@ mod tests {
                 "min": 1
             })),
         ];
+
         let lookup = |code: &str| (code == "Identifier").then_some(identifier.as_slice());
         let snapshot = expand_with(&base, &differential, &lookup).elements;
         let ids: Vec<&str> = snapshot.iter().filter_map(|e| e.id.as_deref()).collect();
@@ -386,10 +389,12 @@ mod tests {
                 "Coverage.status"
             ]
         );
+
         let system = &snapshot[2];
         assert_eq!(system.path, "Coverage.identifier.system");
         assert_eq!(system.min, Some(1));
         assert!(system.other.contains_key("fixedUri"));
+
         // The slice copies the constrained children of the element it slices.
         assert_eq!(snapshot[5].min, Some(1));
         assert!(snapshot[5].other.contains_key("fixedUri"));

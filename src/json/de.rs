@@ -332,9 +332,9 @@ impl<T: JsonValue> Default for BareSlot<T> {
 /// The first error met while finishing the slots of an object.
 ///
 /// The generated code builds the struct from every slot and only then checks
-/// for an error. With a `?` on each slot, every field had its own error exit
-/// that dropped a different set of fields and slots, which made the
-/// generated `read_fields` functions more than twice as large.
+/// for an error. A `?` on each slot would give every field its own error
+/// exit, each dropping a different set of fields and slots, and the
+/// generated `read_fields` functions measured 1.6 times as large that way.
 #[derive(Default)]
 pub struct Failure(Option<ReadError>);
 
@@ -533,10 +533,12 @@ impl<T: JsonValue> PrimitiveListSlot<T> {
         Ok(())
     }
 
-    /// Pairs values with their ids and extensions by position. When both
-    /// arrays are present with different lengths, or when a position is
-    /// `null` (or missing) in both, which leaves an item with nothing to
-    /// write back, records the error in `failure` and returns no items.
+    /// Pairs values with their ids and extensions by position.
+    ///
+    /// Records an error in `failure` and returns no items when both arrays
+    /// are present with different lengths. It does the same when a position
+    /// is `null` (or missing) in both, because that item has nothing to
+    /// write back.
     #[inline(never)]
     pub fn finish(
         self,
