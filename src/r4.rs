@@ -94,15 +94,11 @@ pub struct InvalidCode {
 }
 
 impl InvalidCode {
-    pub(crate) fn new<T: crate::json::CodeEnum>(code: &str) -> Self {
+    /// The error for `code`, which is not one of `codes` of `value_set`.
+    #[cold]
+    pub(crate) fn from_list(code: &str, value_set: &'static str, codes: &[&'static str]) -> Self {
         const SHOWN: usize = 12;
-        let codes = T::codes();
-        let mut expected = codes
-            .iter()
-            .take(SHOWN)
-            .map(|c| c.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let mut expected = codes[..codes.len().min(SHOWN)].join(", ");
         if codes.len() > SHOWN {
             expected.push_str(&format!(", ... ({} codes)", codes.len()));
         }
@@ -112,7 +108,7 @@ impl InvalidCode {
         }
         InvalidCode {
             code: shown,
-            value_set: T::VALUE_SET,
+            value_set,
             expected,
         }
     }

@@ -496,11 +496,6 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
         };
         quote! { #[doc = #doc] #vname, }
     });
-    let as_str = def.codes.iter().map(|c| {
-        let vname = ident(&c.name);
-        let code = &c.code;
-        quote! { #name::#vname => #code, }
-    });
     let code_arms: Vec<(String, TokenStream)> = def
         .codes
         .iter()
@@ -529,6 +524,7 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
             None => quote! { #name::#vname => ::std::option::Option::None, },
         }
     });
+    let texts = def.codes.iter().map(|c| &c.code);
     let all = def.codes.iter().map(|c| {
         let vname = ident(&c.name);
         quote! { #name::#vname, }
@@ -537,6 +533,7 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
         #docs
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
+            // `as_str` indexes `CODES` by the variant's position.
             #( #variants )*
         }
 
@@ -548,7 +545,7 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
 
             /// Returns the code as FHIR spells it.
             pub fn as_str(self) -> &'static str {
-                match self { #( #as_str )* }
+                <Self as #rt::CodeEnum>::CODES[self as usize]
             }
 
             /// The code for `code`, which must match exactly.
@@ -572,6 +569,7 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
             fn as_str(self) -> &'static str { #name::as_str(self) }
             fn from_code(code: &str) -> ::std::option::Option<Self> { #name::from_code(code) }
             fn codes() -> &'static [Self] { #name::ALL }
+            const CODES: &'static [&'static str] = &[ #( #texts ),* ];
         }
 
         impl crate::primitives::PrimitiveValue for #name {
@@ -593,7 +591,9 @@ fn emit_code_enum(def: &CodeEnum, rt: &TokenStream) -> TokenStream {
         impl ::std::str::FromStr for #name {
             type Err = crate::r4::InvalidCode;
             fn from_str(code: &str) -> ::std::result::Result<Self, Self::Err> {
-                #name::from_code(code).ok_or_else(|| crate::r4::InvalidCode::new::<Self>(code))
+                #name::from_code(code).ok_or_else(|| {
+                    crate::r4::InvalidCode::from_list(code, #name::VALUE_SET, <#name as #rt::CodeEnum>::CODES)
+                })
             }
         }
 

@@ -238,7 +238,7 @@ impl<T: FromJson> Default for SingleSlot<T> {
 fn read_array(
     reader: &mut Reader<'_>,
     key: &'static str,
-    read_item: &mut dyn FnMut(&mut Reader<'_>) -> Result<(), ReadError>,
+    items: &mut dyn ReadItem,
 ) -> Result<(), ReadError> {
     reader
         .begin_array("an array")
@@ -248,10 +248,26 @@ fn read_array(
         .next_item()
         .map_err(|e| e.at(Segment::Element(key)))?
     {
-        read_item(reader).map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?;
+        items
+            .read_item(reader)
+            .map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?;
         index += 1;
     }
     Ok(())
+}
+
+/// Reads one array item onto the end of a list. A trait of its own rather
+/// than `dyn FnMut`: a closure's vtable would also carry a `call_once` shim,
+/// one more copy of the item reader for each of the hundreds of item types.
+trait ReadItem {
+    fn read_item(&mut self, reader: &mut Reader<'_>) -> Result<(), ReadError>;
+}
+
+impl<T: FromJson> ReadItem for Vec<T> {
+    fn read_item(&mut self, reader: &mut Reader<'_>) -> Result<(), ReadError> {
+        self.push(T::read_json(reader)?);
+        Ok(())
+    }
 }
 
 /// The slot of a repeating complex element.
@@ -273,11 +289,8 @@ impl<T: FromJson> ListSlot<T> {
         if self.0.is_some() {
             return Err(duplicate(reader, key));
         }
-        let mut items = Vec::new();
-        read_array(reader, key, &mut |reader| {
-            items.push(T::read_json(reader)?);
-            Ok(())
-        })?;
+        let mut items: Vec<T> = Vec::new();
+        read_array(reader, key, &mut items)?;
         self.0 = Some(items);
         Ok(())
     }

@@ -58,6 +58,8 @@ pub mod __private {
         fn from_code(code: &str) -> Option<Self>;
         /// Returns every code, in definition order.
         fn codes() -> &'static [Self];
+        /// Every code as FHIR spells it, in definition order.
+        const CODES: &'static [&'static str];
     }
 
     /// Reads a code of a generated code enum.
@@ -68,10 +70,24 @@ pub mod __private {
     pub fn read_code<T: CodeEnum>(reader: &mut Reader<'_>) -> Result<T, ReadError> {
         let start = reader.offset();
         let text = reader.string("a code (a JSON string)")?;
-        T::from_code(&text).ok_or_else(|| {
-            reader.rewind(start);
-            reader.data_error(crate::r4::InvalidCode::new::<T>(&text).to_string())
-        })
+        match T::from_code(&text) {
+            Some(code) => Ok(code),
+            None => Err(invalid_code(reader, start, &text, T::VALUE_SET, T::CODES)),
+        }
+    }
+
+    /// The error for a code that is not in the value set. Not generic, so
+    /// that the hundreds of code enums share one copy.
+    #[cold]
+    fn invalid_code(
+        reader: &mut Reader<'_>,
+        start: usize,
+        text: &str,
+        value_set: &'static str,
+        codes: &'static [&'static str],
+    ) -> ReadError {
+        reader.rewind(start);
+        reader.data_error(crate::r4::InvalidCode::from_list(text, value_set, codes).to_string())
     }
 
     /// Implements serde's `Deserialize` for a generated code enum.
@@ -83,17 +99,22 @@ pub mod __private {
         deserializer: D,
     ) -> Result<T, D::Error> {
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-        T::from_code(&text)
-            .ok_or_else(|| serde::de::Error::custom(crate::r4::InvalidCode::new::<T>(&text)))
+        T::from_code(&text).ok_or_else(|| {
+            serde::de::Error::custom(crate::r4::InvalidCode::from_list(
+                &text,
+                T::VALUE_SET,
+                T::CODES,
+            ))
+        })
     }
 
     /// Formats a generated struct for `Debug` as its name and its compact
     /// JSON. Reusing the writer keeps the generated code small: a derived
     /// `Debug` for hundreds of structs costs more compile time than it is
     /// worth, and FHIR readers know the JSON form.
-    pub fn debug_as_json<T: ser::ToJson>(
+    pub fn debug_as_json(
         name: &str,
-        value: &T,
+        value: &dyn ser::ToJson,
         f: &mut std::fmt::Formatter<'_>,
     ) -> std::fmt::Result {
         let mut writer = Writer::new(Vec::with_capacity(256));
@@ -146,8 +167,6 @@ pub mod __private {
         serde::Serialize::serialize(&raw, serializer)
     }
 }
-
-pub(crate) use __private::CodeEnum;
 
 /// The category of problem an [`Error`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
