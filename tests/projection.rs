@@ -55,7 +55,7 @@ fn summary_of_every_example() {
     let mut checked = 0;
     let mut shrunk = 0;
     for (name, resource) in examples() {
-        let projected = project(&resource, &Projection::Summary)
+        let projected = project(resource.clone(), &Projection::Summary)
             .unwrap_or_else(|error| panic!("{name}: {error}"));
         assert_eq!(
             projected.resource_type(),
@@ -91,7 +91,7 @@ fn elements_of_every_example() {
     let names = vec!["identifier".to_owned(), "status".to_owned()];
     let mut checked = 0;
     for (name, resource) in examples() {
-        let projected = project(&resource, &Projection::Elements(names.clone()))
+        let projected = project(resource.clone(), &Projection::Elements(names.clone()))
             .unwrap_or_else(|error| panic!("{name}: {error}"));
         let members = json_of(&projected);
         assert!(is_subsetted(&members), "{name}");
@@ -142,7 +142,7 @@ fn summary_keeps_summary_elements() {
             "contact": [{"name": {"family": "Lee"}, "gender": "male"}],
             "communication": [{"language": {"text": "en"}}]}"#,
     );
-    let members = json_of(&project(&patient, &Projection::Summary).unwrap());
+    let members = json_of(&project(patient.clone(), &Projection::Summary).unwrap());
     let mut keys: Vec<&str> = members.keys().map(String::as_str).collect();
     keys.sort_unstable();
     // `contact` and `communication` are not summary elements in R4.
@@ -163,7 +163,7 @@ fn summary_filters_backbone_members() {
             "insurance": [{"sequence": 1, "focal": true, "coverage": {"reference": "Coverage/v1"},
                            "preAuthRef": ["x"]}]}"#,
     );
-    let members = json_of(&project(&claim, &Projection::Summary).unwrap());
+    let members = json_of(&project(claim.clone(), &Projection::Summary).unwrap());
     let insurance = &members["insurance"][0];
     assert_eq!(insurance["sequence"], 1);
     assert_eq!(insurance["coverage"]["reference"], "Coverage/v1");
@@ -178,7 +178,7 @@ fn text_keeps_narrative_and_mandatory() {
             "code": {"text": "weight"}, "valueQuantity": {"value": 70.50, "unit": "kg"},
             "subject": {"reference": "Patient/p1"}}"#,
     );
-    let members = json_of(&project(&observation, &Projection::Text).unwrap());
+    let members = json_of(&project(observation.clone(), &Projection::Text).unwrap());
     let mut keys: Vec<&str> = members.keys().map(String::as_str).collect();
     keys.sort_unstable();
     assert_eq!(
@@ -194,7 +194,7 @@ fn data_drops_only_narrative() {
             "text": {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},
             "code": {"text": "weight"}, "valueQuantity": {"value": 70.50, "unit": "kg"}}"#,
     );
-    let projected = project(&observation, &Projection::Data).unwrap();
+    let projected = project(observation.clone(), &Projection::Data).unwrap();
     let text = fhir_payer::json::to_string(&projected).unwrap();
     assert!(!text.contains("\"text\":{"), "{text}");
     // Decimals keep their digits through the projection.
@@ -210,7 +210,7 @@ fn elements_accepts_type_prefix_and_choice() {
             "subject": {"reference": "Patient/p1"}}"#,
     );
     let names = vec!["Observation.value".to_owned(), "subject".to_owned()];
-    let members = json_of(&project(&observation, &Projection::Elements(names)).unwrap());
+    let members = json_of(&project(observation.clone(), &Projection::Elements(names)).unwrap());
     let mut keys: Vec<&str> = members.keys().map(String::as_str).collect();
     keys.sort_unstable();
     assert_eq!(
@@ -234,7 +234,7 @@ fn subsetted_tag_added_once() {
             {"system": "http://example.org/tags", "code": "vip"},
             {"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "code": "SUBSETTED"}]}}"#,
     );
-    let members = json_of(&project(&tagged, &Projection::Summary).unwrap());
+    let members = json_of(&project(tagged.clone(), &Projection::Summary).unwrap());
     assert!(is_subsetted(&members));
     assert_eq!(members["meta"]["tag"].as_array().map(Vec::len), Some(2));
     assert_eq!(members["meta"]["versionId"], "3");
@@ -243,7 +243,10 @@ fn subsetted_tag_added_once() {
 #[test]
 fn full_projection_is_unchanged() {
     let patient = parse(r#"{"resourceType": "Patient", "id": "p1", "gender": "other"}"#);
-    assert_eq!(project(&patient, &Projection::Full).unwrap(), patient);
+    assert_eq!(
+        project(patient.clone(), &Projection::Full).unwrap(),
+        patient
+    );
 }
 
 /// Builds a searchset page with one match and one include from `params`.

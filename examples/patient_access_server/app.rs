@@ -278,8 +278,11 @@ fn read_response(
     if !auth::allows_resource(&caller, resource, ResourceAccess::Read) {
         return Err(not_found());
     }
-    let projected =
-        project(resource, &projection).map_err(|error| ApiError::internal(&error.to_string()))?;
+    if projection.is_full() {
+        return Ok(fhir_response(StatusCode::OK, resource));
+    }
+    let projected = project(resource.clone(), &projection)
+        .map_err(|error| ApiError::internal(&error.to_string()))?;
     Ok(fhir_response(StatusCode::OK, &projected))
 }
 

@@ -218,7 +218,9 @@ where
     R: ConditionalResolver + ?Sized,
 {
     let mut conditional_cache: HashMap<String, Vec<Id>> = HashMap::new();
-    let mut rewritten: Vec<(usize, Resource)> = Vec::new();
+    // Per changed entry: its edited resource, if the text changed, and its
+    // new id, if any. Applied only once every entry has succeeded.
+    let mut rewritten: Vec<(usize, Option<Resource>, Option<Id>)> = Vec::new();
     let mut changes = 0;
 
     for (entry_index, entry) in bundle.entry.iter().enumerate() {
@@ -252,7 +254,7 @@ where
             .and_then(|element| element.value.as_ref());
         let assignment =
             full_url.and_then(|url| ids.get(url.as_str()).map(|assigned| (url, assigned)));
-        let mut resource = edited.unwrap_or_else(|| resource.clone());
+        let mut new_id = None;
         if let Some((full_url, (assigned_type, id))) = assignment {
             if assigned_type != resource.resource_type() {
                 return Err(RewriteError::AssignedTypeMismatch {
@@ -263,18 +265,24 @@ where
                 });
             }
             if resource.id() != Some(id) {
-                resource.set_id(Some(id.clone()));
+                new_id = Some(id.clone());
                 edits += 1;
             }
         }
         if edits > 0 {
             changes += edits;
-            rewritten.push((entry_index, resource));
+            rewritten.push((entry_index, edited, new_id));
         }
     }
 
-    for (entry_index, resource) in rewritten {
-        bundle.entry[entry_index].resource = Some(resource);
+    for (entry_index, edited, new_id) in rewritten {
+        let slot = &mut bundle.entry[entry_index].resource;
+        if let Some(edited) = edited {
+            *slot = Some(edited);
+        }
+        if let (Some(resource), Some(id)) = (slot.as_mut(), new_id) {
+            resource.set_id(Some(id));
+        }
     }
     Ok(changes)
 }

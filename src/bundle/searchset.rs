@@ -327,7 +327,8 @@ impl SearchsetBuilder {
         self
     }
 
-    /// Writes the Bundle, as the type documentation describes.
+    /// Writes the Bundle, as the type documentation describes. The
+    /// resources move into the entries, so none is copied.
     ///
     /// # Errors
     ///
@@ -342,7 +343,7 @@ impl SearchsetBuilder {
     ///   offset plus the matches on this page.
     /// - [`SearchsetError::NumberTooLarge`] when the total exceeds the
     ///   unsignedInt maximum.
-    pub fn build(&self) -> Result<Bundle, SearchsetError> {
+    pub fn build(self) -> Result<Bundle, SearchsetError> {
         self.check_entries()?;
 
         let mut bundle = Bundle {
@@ -363,6 +364,7 @@ impl SearchsetBuilder {
         };
 
         let mut seen: HashSet<(ResourceType, String)> = HashSet::new();
+        let mut matches = Vec::with_capacity(self.matches.len());
         for (position, found) in self.matches.iter().enumerate() {
             let (key, full_url) =
                 self.identify(&found.resource, SearchEntryMode::Match, position)?;
@@ -375,47 +377,51 @@ impl SearchsetBuilder {
                     second: position,
                 });
             }
-            if self.count_only {
-                continue;
-            }
-            let resource = project(&found.resource, &self.projection).map_err(|error| {
-                SearchsetError::Projection {
-                    mode: SearchEntryMode::Match,
-                    position,
-                    message: error.to_string(),
-                }
-            })?;
-            let entry = search_entry(
-                Some(full_url),
-                resource,
-                SearchEntryMode::Match,
-                found.score.clone(),
-            );
-            bundle.entry.push(entry);
+            matches.push(full_url);
         }
+        let mut includes = Vec::with_capacity(self.includes.len());
         for (position, resource) in self.includes.iter().enumerate() {
             let (key, full_url) = self.identify(resource, SearchEntryMode::Include, position)?;
-            if seen.insert(key) && !self.count_only {
-                let resource = project(resource, &include_projection).map_err(|error| {
-                    SearchsetError::Projection {
-                        mode: SearchEntryMode::Include,
-                        position,
-                        message: error.to_string(),
-                    }
-                })?;
-                bundle.entry.push(search_entry(
-                    Some(full_url),
-                    resource,
-                    SearchEntryMode::Include,
-                    None,
-                ));
+            includes.push(seen.insert(key).then_some(full_url));
+        }
+        // Every check has passed: the resources move into the entries.
+        let SearchsetBuilder {
+            matches: found,
+            includes: included,
+            outcomes,
+            projection,
+            count_only,
+            ..
+        } = self;
+        if !count_only {
+            for (position, (found, full_url)) in found.into_iter().zip(matches).enumerate() {
+                bundle.entry.push(projected_entry(
+                    found.resource,
+                    &projection,
+                    (SearchEntryMode::Match, position),
+                    full_url,
+                    found.score,
+                )?);
+            }
+            for (position, (resource, full_url)) in included.into_iter().zip(includes).enumerate() {
+                if let Some(full_url) = full_url {
+                    bundle.entry.push(projected_entry(
+                        resource,
+                        &include_projection,
+                        (SearchEntryMode::Include, position),
+                        full_url,
+                        None,
+                    )?);
+                }
             }
         }
-        for outcome in &self.outcomes {
-            let resource = Resource::from(outcome.clone());
-            bundle
-                .entry
-                .push(search_entry(None, resource, SearchEntryMode::Outcome, None));
+        for outcome in outcomes {
+            bundle.entry.push(search_entry(
+                None,
+                Resource::from(outcome),
+                SearchEntryMode::Outcome,
+                None,
+            ));
         }
         Ok(bundle)
     }
@@ -540,6 +546,24 @@ impl SearchsetBuilder {
             ..BundleLink::default()
         }
     }
+}
+
+/// Projects a match or include and makes its entry. `place` is the entry's
+/// mode and its position among the resources of that mode, for errors.
+fn projected_entry(
+    resource: Resource,
+    projection: &Projection,
+    place: (SearchEntryMode, usize),
+    full_url: Uri,
+    score: Option<Decimal>,
+) -> Result<BundleEntry, SearchsetError> {
+    let (mode, position) = place;
+    let resource = project(resource, projection).map_err(|error| SearchsetError::Projection {
+        mode,
+        position,
+        message: error.to_string(),
+    })?;
+    Ok(search_entry(Some(full_url), resource, mode, score))
 }
 
 fn search_entry(

@@ -33,7 +33,7 @@
 //!     r#"{"resourceType": "Patient", "id": "p1", "gender": "female",
 //!         "maritalStatus": {"text": "married"}}"#,
 //! )?;
-//! let summary = project(&patient, &Projection::Summary)?;
+//! let summary = project(patient, &Projection::Summary)?;
 //! let text = fhir_payer::json::to_string(&summary)?;
 //! assert!(text.contains("\"gender\""));
 //! assert!(!text.contains("maritalStatus"));
@@ -148,16 +148,17 @@ pub enum ProjectionError {
 
 /// Returns the part of `resource` that `projection` keeps, tagged
 /// `SUBSETTED` unless the projection is [`Projection::Full`], which returns
-/// a clone.
+/// `resource` unchanged.
 ///
 /// # Errors
 ///
 /// Returns [`ProjectionError::Json`] when the projected text cannot be read
 /// back as the resource type, which the element table rules out.
-pub fn project(resource: &Resource, projection: &Projection) -> Result<Resource, ProjectionError> {
+pub fn project(resource: Resource, projection: &Projection) -> Result<Resource, ProjectionError> {
     if projection.is_full() {
-        return Ok(resource.clone());
+        return Ok(resource);
     }
+    let resource = &resource;
     let resource_type = resource.resource_type().as_str();
     let json_error = |source| ProjectionError::Json {
         resource_type,
