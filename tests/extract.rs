@@ -515,12 +515,36 @@ fn parameter_of_other_type_yields_nothing() {
 }
 
 #[test]
-fn unsupported_list_names_deceased() {
-    let deceased = UNSUPPORTED_EXPRESSIONS
-        .iter()
-        .find(|u| u.code == "deceased");
-    assert!(deceased.is_some(), "{UNSUPPORTED_EXPRESSIONS:#?}");
-    assert_eq!(deceased.map(|u| u.resource_type), Some("Patient"));
+fn unsupported_list_names_near_but_not_deceased() {
+    let listed = |code: &str| UNSUPPORTED_EXPRESSIONS.iter().find(|u| u.code == code);
+    assert_eq!(listed("near").map(|u| u.resource_type), Some("Location"));
+    assert!(listed("deceased").is_none(), "{UNSUPPORTED_EXPRESSIONS:#?}");
+}
+
+/// `deceased` is `Patient.deceased.exists() and Patient.deceased != false`:
+/// `false` when absent, the boolean when it is one, `true` for a date, and
+/// nothing for an element with extensions but no value.
+#[test]
+fn deceased_is_a_boolean_token() {
+    let cases = [
+        (r#""gender":"other""#, Some("false")),
+        (r#""deceasedBoolean":false"#, Some("false")),
+        (r#""deceasedBoolean":true"#, Some("true")),
+        (r#""deceasedDateTime":"2019-11""#, Some("true")),
+        (
+            r#""_deceasedDateTime":{"extension":[{"url":"http://example.org/why","valueString":"unknown"}]}"#,
+            None,
+        ),
+    ];
+    for (members, expected) in cases {
+        let patient = parse(&format!(r#"{{"resourceType":"Patient",{members}}}"#));
+        let values = extract_by_code(&patient, "deceased");
+        let expected: Vec<IndexValue> = expected
+            .map(|code| token(None, Some(code), None))
+            .into_iter()
+            .collect();
+        assert_eq!(values, expected, "{members}");
+    }
 }
 
 #[test]

@@ -576,6 +576,22 @@ fn uri_exact_below_above() {
 }
 
 #[test]
+fn deceased_true_and_false() {
+    let patients = [
+        patient("alive-unknown", ""),
+        patient("alive", r#""deceasedBoolean":false"#),
+        patient("died", r#""deceasedBoolean":true"#),
+        patient("died-in-2019", r#""deceasedDateTime":"2019-11-03""#),
+    ];
+    let died = matching_ids(ResourceType::Patient, "deceased=true", &patients);
+    assert_eq!(died, ["died", "died-in-2019"]);
+    let alive = matching_ids(ResourceType::Patient, "deceased=false", &patients);
+    assert_eq!(alive, ["alive-unknown", "alive"]);
+    let not_died = matching_ids(ResourceType::Patient, "deceased:not=true", &patients);
+    assert_eq!(not_died, ["alive-unknown", "alive"]);
+}
+
+#[test]
 fn location_near_distance() {
     let locations = [
         resource(

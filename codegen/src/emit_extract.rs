@@ -19,7 +19,7 @@ use quote::{format_ident, quote};
 use crate::Definitions;
 use crate::definitions::SearchParameter;
 use crate::fhirpath;
-use crate::model::{StructDef, TypeSpace};
+use crate::model::{Prim, StructDef, TypeSpace, ValueType};
 use lower::{Branch, Root, Unsupported};
 use walk::{Kind, Node, Walker};
 
@@ -111,6 +111,21 @@ fn compile_all<'p>(
         }
 
         for resource_type in applicable_types(param, space, walker) {
+            if let Some(result) = compile_exists_not_false(walker, param, resource_type, space) {
+                match result {
+                    Ok(code) => compiled
+                        .arms
+                        .entry(resource_type)
+                        .or_default()
+                        .push(quote! { #index => { #code } }),
+                    Err(Unsupported(reason)) => compiled.skipped.push(Skipped {
+                        param,
+                        resource_type: resource_type.to_owned(),
+                        reason,
+                    }),
+                }
+                continue;
+            }
             let result = match &lowered {
                 Ok((branches, components)) => compile_pair(
                     walker,
@@ -128,10 +143,8 @@ fn compile_all<'p>(
                     .or_default()
                     .push(quote! { #index => { #code } }),
                 Ok(None) => {}
-                // TODO: compile boolean expressions (Patient `deceased` is
-                // `deceased.exists() and deceased != false`) and give the
-                // special `near` parameter a position value. Both are listed
-                // as unsupported until then.
+                // TODO: give the special `near` parameter a position value;
+                // it is listed as unsupported until then.
                 Err(Unsupported(reason)) => compiled.skipped.push(Skipped {
                     param,
                     resource_type: resource_type.to_owned(),
@@ -378,6 +391,78 @@ fn compile_pair<'a>(
     Ok(Some(code))
 }
 
+/// Compiles the one boolean form of token expression in the R4 parameters,
+/// `Type.x.exists() and Type.x != false` (Patient `deceased`), for a choice
+/// element `x` of `resource_type`. Returns `None` for any other expression.
+///
+/// FHIRPath gives `false` when the element is absent, the boolean's value
+/// when it is a boolean, and `true` for a value of any other type, which
+/// never equals `false`. An element with extensions but no value yields
+/// nothing, as the comparison is then empty.
+fn compile_exists_not_false(
+    walker: &Walker<'_>,
+    param: &SearchParameter,
+    resource_type: &str,
+    space: &TypeSpace,
+) -> Option<Result<TokenStream, Unsupported>> {
+    if param.param_type != "token" {
+        return None;
+    }
+    let expression = param.expression.as_deref()?.trim();
+    let (left, right) = expression.split_once(" and ")?;
+    let path = left.trim().strip_suffix(".exists()")?;
+    if right.trim().strip_suffix("!= false")?.trim() != path {
+        return None;
+    }
+    let (owner, element) = path.split_once('.')?;
+    if owner != resource_type || element.contains('.') {
+        return None;
+    }
+    let unsupported = |what: &str| {
+        Some(Err(Unsupported(format!(
+            "`{expression}` is compiled for a choice element only, and `{path}` {what}"
+        ))))
+    };
+    let Some(def) = walker.struct_named(resource_type) else {
+        return unsupported("has no struct");
+    };
+    let Some(field) = def.fields.iter().find(|f| f.json_name == element) else {
+        return unsupported("is not an element");
+    };
+    let crate::model::FieldType::Choice(choice) = &field.ty else {
+        return unsupported("is not a choice");
+    };
+    let Some(choice) = space.choices.iter().find(|c| &c.name == choice) else {
+        return unsupported("has no choice enum");
+    };
+    let field_ident = walk::rust_ident(&field.rust_name);
+    let enum_ident = walk::rust_ident(&choice.name);
+    let arms = choice.variants.iter().map(|variant| {
+        let name = walk::rust_ident(&variant.name);
+        match &variant.value {
+            ValueType::Primitive(Prim::Fhir(fhir)) if fhir == "boolean" => quote! {
+                Some(crate::r4::#enum_ident::#name(value)) => {
+                    if let Some(value) = value.value { sink.token_bool(value); }
+                }
+            },
+            ValueType::Primitive(_) => quote! {
+                Some(crate::r4::#enum_ident::#name(value)) => {
+                    if value.value.is_some() { sink.token_bool(true); }
+                }
+            },
+            _ => quote! {
+                Some(crate::r4::#enum_ident::#name(_)) => sink.token_bool(true),
+            },
+        }
+    });
+    Some(Ok(quote! {
+        match resource.#field_ident.as_ref() {
+            None => sink.token_bool(false),
+            #(#arms)*
+        }
+    }))
+}
+
 /// Emits the extraction of a parameter on `Resource` whose every branch
 /// starts with `id` or `meta`, once for all resource types, through
 /// `Resource::id()` and `Resource::meta()`. Returns `None` for other
@@ -543,12 +628,11 @@ mod tests {
             .filter_map(|line| line.trim().strip_prefix("url: \""))
             .map(|rest| rest.trim_end_matches("\","))
             .collect();
-        // The core R4 expressions that cannot be compiled: a boolean
-        // expression, a special parameter, and a composite whose component
+        // The core R4 expressions that cannot be compiled: a special
+        // parameter, and a composite whose component
         // definitions are swapped in R4 (`relatesto` is the reference to
         // `relatesTo.target`, but the component points it at `code`).
         let expected = [
-            "http://hl7.org/fhir/SearchParameter/Patient-deceased",
             "http://hl7.org/fhir/SearchParameter/Location-near",
             "http://hl7.org/fhir/SearchParameter/DocumentReference-relationship",
         ];
