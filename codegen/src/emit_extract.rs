@@ -143,8 +143,8 @@ fn compile_all<'p>(
                     .or_default()
                     .push(quote! { #index => { #code } }),
                 Ok(None) => {}
-                // TODO: give the special `near` parameter a position value;
-                // it is listed as unsupported until then.
+                // TODO: give the special `near` parameter a position value.
+                // Until then it is listed as unsupported.
                 Err(Unsupported(reason)) => compiled.skipped.push(Skipped {
                     param,
                     resource_type: resource_type.to_owned(),
@@ -418,6 +418,7 @@ fn compile_exists_not_false(
     if owner != resource_type || element.contains('.') {
         return None;
     }
+
     let unsupported = |what: &str| {
         Some(Err(Unsupported(format!(
             "`{expression}` is compiled for a choice element only, and `{path}` {what}"
@@ -435,6 +436,7 @@ fn compile_exists_not_false(
     let Some(choice) = space.choices.iter().find(|c| &c.name == choice) else {
         return unsupported("has no choice enum");
     };
+
     let field_ident = walk::rust_ident(&field.rust_name);
     let enum_ident = walk::rust_ident(&choice.name);
     let arms = choice.variants.iter().map(|variant| {
@@ -455,6 +457,7 @@ fn compile_exists_not_false(
             },
         }
     });
+
     Some(Ok(quote! {
         match resource.#field_ident.as_ref() {
             None => sink.token_bool(false),
