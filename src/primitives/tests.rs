@@ -793,6 +793,24 @@ fn base64_rejects_malformed_text() {
     );
 }
 
+/// Long values are checked in blocks of 64 bytes, then a remainder: a bad
+/// byte is found in any of them.
+#[test]
+fn base64_long_values_checked_in_every_block() {
+    let valid = "QUJD".repeat(50);
+    assert!(valid.parse::<Base64Binary>().is_ok());
+    for position in [0, 63, 64, 130, 190, 197] {
+        let mut text = valid.clone().into_bytes();
+        text[position] = b'-';
+        let text = String::from_utf8(text).expect("ASCII");
+        let message = parse_error::<Base64Binary>(&text);
+        assert!(
+            message.contains("contains `-`"),
+            "position {position}: {message}"
+        );
+    }
+}
+
 #[test]
 fn base64_decode() {
     let decode = |text: &str| text.parse::<Base64Binary>().expect("valid").decode();
