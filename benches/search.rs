@@ -99,13 +99,19 @@ fn extract_and_match(c: &mut Criterion) {
         })
     });
 
+    // `project` takes each resource by value: the copies are made outside
+    // the timed part.
     group.bench_function("project_summary_true", |b| {
-        b.iter(|| {
-            examples
-                .iter()
-                .filter(|resource| project(resource, &Projection::Summary).is_ok())
-                .count()
-        })
+        b.iter_batched(
+            || examples.clone(),
+            |owned| {
+                owned
+                    .into_iter()
+                    .filter_map(|resource| project(resource, &Projection::Summary).ok())
+                    .count()
+            },
+            criterion::BatchSize::LargeInput,
+        )
     });
 
     // Every parameter that applies to each resource's type.

@@ -70,3 +70,10 @@ impl<T> From<T> for Primitive<T> {
         Primitive::new(value)
     }
 }
+
+/// Lets string elements be set from literals: `name.family = Some("Chalmers".into())`.
+impl From<&str> for Primitive<String> {
+    fn from(value: &str) -> Self {
+        Primitive::new(value.to_owned())
+    }
+}

@@ -1716,3 +1716,11 @@ fn json_schemas() {
         Some(&serde_json::json!(r"^[^ \t\n\r]+( [^ \t\n\r]+)*$"))
     );
 }
+
+#[test]
+fn string_element_from_literal() {
+    let family: Primitive<String> = "Chalmers".into();
+    assert_eq!(family.value(), Some(&"Chalmers".to_owned()));
+    assert_eq!(family.id, None);
+    assert!(family.extension.is_empty());
+}
