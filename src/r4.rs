@@ -94,7 +94,8 @@ pub struct InvalidCode {
 }
 
 impl InvalidCode {
-    /// The error for `code`, which is not one of `codes` of `value_set`.
+    /// Builds the error for `code`, which is not one of the `codes` of
+    /// `value_set`.
     #[cold]
     pub(crate) fn from_list(code: &str, value_set: &'static str, codes: &[&'static str]) -> Self {
         const SHOWN: usize = 12;

@@ -256,8 +256,8 @@ fn read_array(
     Ok(())
 }
 
-/// Reads one array item onto the end of a list. A trait of its own rather
-/// than `dyn FnMut`: a closure's vtable would also carry a `call_once` shim,
+/// Reads one array item onto the end of a list. This is a trait of its own
+/// because a `dyn FnMut` closure's vtable also carries a `call_once` shim,
 /// one more copy of the item reader for each of the hundreds of item types.
 trait ReadItem {
     fn read_item(&mut self, reader: &mut Reader<'_>) -> Result<(), ReadError>;

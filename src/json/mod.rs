@@ -76,8 +76,8 @@ pub mod __private {
         }
     }
 
-    /// The error for a code that is not in the value set. Not generic, so
-    /// that the hundreds of code enums share one copy.
+    /// Builds the error for a code that is not in the value set. It is not
+    /// generic, so the hundreds of code enums share one copy.
     #[cold]
     fn invalid_code(
         reader: &mut Reader<'_>,

@@ -95,7 +95,7 @@ fn is_plain_base64(bytes: &[u8]) -> bool {
     }
     let is_digit = |byte: u8| BASE64_DIGIT[usize::from(byte)];
     // Checking a block without a branch per byte lets the compiler unroll
-    // the loop; attachments and Binary resources can be megabytes long.
+    // the loop, which matters because attachments can be megabytes long.
     let mut blocks = bytes[..len - 2].chunks_exact(64);
     for block in &mut blocks {
         if !block.iter().fold(true, |ok, &byte| ok & is_digit(byte)) {
