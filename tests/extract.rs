@@ -515,7 +515,7 @@ fn parameter_of_other_type_yields_nothing() {
 }
 
 #[test]
-fn unsupported_list_names_near_but_not_deceased() {
+fn unsupported_list_omits_deceased() {
     let listed = |code: &str| UNSUPPORTED_EXPRESSIONS.iter().find(|u| u.code == code);
     assert_eq!(listed("near").map(|u| u.resource_type), Some("Location"));
     assert!(listed("deceased").is_none(), "{UNSUPPORTED_EXPRESSIONS:#?}");

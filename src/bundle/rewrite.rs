@@ -218,8 +218,8 @@ where
     R: ConditionalResolver + ?Sized,
 {
     let mut conditional_cache: HashMap<String, Vec<Id>> = HashMap::new();
-    // Per changed entry: its edited resource, if the text changed, and its
-    // new id, if any. Applied only once every entry has succeeded.
+    // Each changed entry's edited resource (when its text changed) and new
+    // id (when it gets one). They are applied once every entry has succeeded.
     let mut rewritten: Vec<(usize, Option<Resource>, Option<Id>)> = Vec::new();
     let mut changes = 0;
 
