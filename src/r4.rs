@@ -33,6 +33,23 @@
 
 use std::fmt;
 
+// A note on compile time. Dropping a `Resource` runs the drop code of all
+// 146 resource types and of the types inside them, about half a megabyte of
+// machine code. In optimized builds the compiler copies drop code into every
+// codegen unit that uses it, and it forms one unit per module (merging small
+// ones). So every module whose functions could drop a resource, on any path
+// including a panic unwinding past a local variable, would carry its own
+// copy. `Vec<T>` stops the copying: its drop is a shared function, so a
+// struct that holds resources only in `Vec`s is cheap to drop anywhere.
+//
+// Functions outside this module that take resources by value are therefore
+// written as methods of `Resource`, `Bundle` or another generated type, in
+// an `impl` block beside the code that uses them: the compiler places a
+// method with the module of its `Self` type. Lists of resources are emptied
+// with `pop` rather than `into_iter`, whose iterator would carry one more
+// copy. With these rules the library's machine code fell from 15.0 MB to
+// 10.9 MB.
+
 include!(concat!(env!("OUT_DIR"), "/r4.rs"));
 
 // `schemars::JsonSchema` for every generated struct and enum, built from the

@@ -97,7 +97,31 @@ const CASES: &[(&str, &str)] = &[
     // Primitive extension arrays must pair up with the values.
     (
         "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",\"B\"],\"_given\":[null]}]}",
-        "Patient.name[0].given: `given` has 2 items but `_given` has 1; they must pair up by position at line 1 column 70",
+        "Patient.name[0].given: `given` has 2 items but `_given` has 1; they must pair up by position at line 1 column 69",
+    ),
+    // The same when `_given` comes first: the error points at the end of
+    // the second array.
+    (
+        "{\"resourceType\":\"Patient\",\"name\":[{\"_given\":[null,{\"id\":\"b\"}],\"given\":[\"A\"]}]}",
+        "Patient.name[0].given: `given` has 1 items but `_given` has 2; they must pair up by position at line 1 column 76",
+    ),
+    // A position that neither array fills.
+    (
+        "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",null],\"_given\":[null,null]}]}",
+        "Patient.name[0].given[1]: item 1 has neither a value in `given` nor an id or extension in `_given`, but `null` may only fill a position that the other array fills at line 1 column 76",
+    ),
+    // A repeated key is a duplicate even when its first array was empty.
+    (
+        "{\"resourceType\":\"Patient\",\"identifier\":[],\"identifier\":[{\"value\":\"1\"}]}",
+        "Patient.identifier: duplicate element `identifier` at line 1 column 56",
+    ),
+    (
+        "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[],\"given\":[\"A\"]}]}",
+        "Patient.name[0].given: duplicate element `given` at line 1 column 55",
+    ),
+    (
+        "{\"resourceType\":\"Patient\",\"_birthDate\":{\"id\":\"a\"},\"_birthDate\":{\"id\":\"b\"}}",
+        "Patient._birthDate: duplicate element `_birthDate` at line 1 column 64",
     ),
     // Nested resources name their type.
     (

@@ -28,6 +28,23 @@ fn primitive_array_extensions_keep_their_positions() {
 }
 
 #[test]
+fn element_arrays_may_come_before_their_values() {
+    let text = r#"{"resourceType":"Patient","_birthDate":{"id":"d"},"birthDate":"1970","name":[{"_given":[{"id":"a"},null],"given":[null,"Lee"]}]}"#;
+    let written = r#"{"resourceType":"Patient","name":[{"given":[null,"Lee"],"_given":[{"id":"a"},null]}],"birthDate":"1970","_birthDate":{"id":"d"}}"#;
+    assert_eq!(round_trip(text), written);
+    let Resource::Patient(patient) = json::from_str(text).unwrap() else {
+        panic!("not a Patient")
+    };
+    let given = &patient.name[0].given;
+    assert_eq!(given[0].id.as_deref(), Some("a"));
+    assert_eq!(given[0].value, None);
+    assert_eq!(given[1].value.as_deref(), Some("Lee"));
+    let birth_date = patient.birth_date.as_ref().unwrap();
+    assert_eq!(birth_date.id.as_deref(), Some("d"));
+    assert_eq!(birth_date.value.as_ref().unwrap().to_string(), "1970");
+}
+
+#[test]
 fn extension_only_array_is_written_alone() {
     let text = r#"{"resourceType":"Patient","name":[{"_given":[{"id":"a"},{"id":"b"}]}]}"#;
     assert_eq!(round_trip(text), text);

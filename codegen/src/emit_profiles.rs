@@ -548,7 +548,7 @@ pub(crate) fn emit_resource_profile(
     out.push_str("    }\n");
     let _ = writeln!(
         out,
-        "    impl {root}::profiles::ProfileType for {name} {{\n        type Base = {base_path};\n        const URL: &'static str = {name}::URL;\n        fn profile() -> &'static {root}::profiles::Profile {{ &{static_name} }}\n        fn into_resource(self) -> {root}::r4::Resource {{ {root}::r4::Resource::{base_name}(::std::boxed::Box::new(self.into())) }}\n        fn from_resource(resource: {root}::r4::Resource) -> ::std::result::Result<Self, {root}::profiles::ProfileError> {{\n            match resource {{\n                {root}::r4::Resource::{base_name}(base) => Self::try_from(*base).map_err({root}::profiles::ProfileError::Invalid),\n                other => ::std::result::Result::Err(rt::wrong_type(&other, &{static_name})),\n            }}\n        }}\n    }}"
+        "    impl {root}::profiles::ProfileType for {name} {{\n        type Base = {base_path};\n        const URL: &'static str = {name}::URL;\n        fn profile() -> &'static {root}::profiles::Profile {{ &{static_name} }}\n        fn into_resource(self) -> {root}::r4::Resource {{ {root}::r4::Resource::{base_name}(::std::boxed::Box::new(self.into())) }}\n        fn from_resource(resource: {root}::r4::Resource) -> ::std::result::Result<Self, {root}::profiles::ProfileError> {{\n            match resource {{\n                {root}::r4::Resource::{base_name}(base) => Self::try_from(*base).map_err({root}::profiles::ProfileError::Invalid),\n                other => ::std::result::Result::Err(rt::wrong_type(other, &{static_name})),\n            }}\n        }}\n    }}"
     );
     let _ = writeln!(
         out,

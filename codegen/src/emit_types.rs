@@ -185,96 +185,82 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
         }
     });
 
-    // Deserialization: one slot per field, filled key by key. Each slot's
-    // type is written out, so that type checking need not infer it from the
-    // struct literal at the end of the function.
-    let slot_decls = def.fields.iter().map(|f| {
-        let slot = format_ident!("f_{}", f.rust_name.trim_start_matches("r#"));
-        let slot_type = match (&f.ty, f.repeated()) {
-            (FieldType::Choice(enum_name), _) => {
-                let enum_ident = ident(enum_name);
-                quote!(#rt::de::ChoiceSlot<crate::r4::#enum_ident>)
-            }
-            (FieldType::Single(ValueType::Primitive(prim)), false) => {
-                let prim = prim_type(prim);
-                quote!(#rt::de::PrimitiveSlot<#prim>)
-            }
-            (FieldType::Single(ValueType::Primitive(prim)), true) => {
-                let prim = prim_type(prim);
-                quote!(#rt::de::PrimitiveListSlot<#prim>)
-            }
-            (FieldType::Single(ValueType::Bare(prim)), false) => {
-                let prim = prim_type(prim);
-                quote!(#rt::de::BareSlot<#prim>)
-            }
-            (FieldType::Single(value), false) => {
-                let value = value_type(value);
-                quote!(#rt::de::SingleSlot<#value>)
-            }
-            (FieldType::Single(value), true) => {
-                let value = value_type(value);
-                quote!(#rt::de::ListSlot<#value>)
-            }
-        };
-        quote! { let mut #slot = <#slot_type>::new(); }
-    });
+    // Deserialization, in place: the struct starts empty and each key fills
+    // its field. On an error the partly read struct is dropped as a whole,
+    // so each key costs one call here rather than a slot, a move into the
+    // struct and a drop of its own. Choice elements keep a slot, because an
+    // `_valueX` part can come before the value it belongs to. Repeating
+    // elements get a bit in `seen` each (two for primitives, one per array),
+    // because an empty array leaves nothing behind to find a duplicate key.
     let mut arms = Vec::new();
     let mut choice_fallbacks = Vec::new();
+    let mut slot_decls = Vec::new();
+    let mut finishers = Vec::new();
+    let mut bits = 0u32;
     for f in &def.fields {
-        let slot = format_ident!("f_{}", f.rust_name.trim_start_matches("r#"));
+        let fname = ident(&f.rust_name);
         let key = &f.json_name;
         let ext_key = format!("_{key}");
         match (&f.ty, f.repeated()) {
             (FieldType::Choice(enum_name), _) => {
                 let enum_ident = ident(enum_name);
+                let slot = format_ident!("f_{}", f.rust_name.trim_start_matches("r#"));
+                slot_decls.push(quote! {
+                    let mut #slot = <#rt::de::ChoiceSlot<crate::r4::#enum_ident>>::new();
+                });
                 choice_fallbacks.push(quote! {
                     if <crate::r4::#enum_ident as #rt::de::Choice>::read(&mut #slot, other, reader)? { continue; }
                 });
+                finishers.push(quote! { #slot.finish(&mut value.#fname, reader)?; });
             }
-            (FieldType::Single(ValueType::Primitive(_)), _) => {
+            (FieldType::Single(ValueType::Primitive(_)), false) => {
                 arms.push((
                     key.clone(),
-                    quote! {{ #slot.read_value(reader, #key)?; continue; }},
+                    quote! {{ #rt::de::read_primitive_value(&mut value.#fname, reader, #key)?; continue; }},
                 ));
                 arms.push((
                     ext_key.clone(),
-                    quote! {{ #slot.read_element(reader, #ext_key)?; continue; }},
+                    quote! {{ #rt::de::read_primitive_element(&mut value.#fname, reader, #ext_key)?; continue; }},
                 ));
             }
-            _ => arms.push((
+            (FieldType::Single(ValueType::Primitive(_)), true) => {
+                let pair = bits;
+                bits += 2;
+                arms.push((
+                    key.clone(),
+                    quote! {{ #rt::de::read_primitive_values(&mut value.#fname, reader, #key, &mut seen, #pair)?; continue; }},
+                ));
+                arms.push((
+                    ext_key.clone(),
+                    quote! {{ #rt::de::read_primitive_elements(&mut value.#fname, reader, #key, #ext_key, &mut seen, #pair)?; continue; }},
+                ));
+                finishers.push(quote! { #rt::de::check_primitives(&value.#fname, reader, #key)?; });
+            }
+            (FieldType::Single(ValueType::Bare(_)), false) => arms.push((
                 key.clone(),
-                quote! {{ #slot.read(reader, #key)?; continue; }},
+                quote! {{ #rt::de::read_bare(&mut value.#fname, reader, #key)?; continue; }},
             )),
+            (FieldType::Single(_), false) if f.boxed => arms.push((
+                key.clone(),
+                quote! {{ #rt::de::read_boxed(&mut value.#fname, reader, #key)?; continue; }},
+            )),
+            (FieldType::Single(_), false) => arms.push((
+                key.clone(),
+                quote! {{ #rt::de::read_single(&mut value.#fname, reader, #key)?; continue; }},
+            )),
+            (FieldType::Single(_), true) => {
+                let bit = bits;
+                bits += 1;
+                arms.push((
+                    key.clone(),
+                    quote! {{ #rt::de::read_list(&mut value.#fname, reader, #key, &mut seen, #bit)?; continue; }},
+                ));
+            }
         }
     }
-    let finishers = def.fields.iter().map(|f| {
-        let fname = ident(&f.rust_name);
-        let slot = format_ident!("f_{}", f.rust_name.trim_start_matches("r#"));
-        let key = &f.json_name;
-        match (&f.ty, f.repeated()) {
-            (FieldType::Choice(_), _) => quote! { #fname: #slot.finish(reader, &mut failure), },
-            (FieldType::Single(ValueType::Primitive(_)), true) => {
-                quote! { #fname: #slot.finish(reader, #key, &mut failure), }
-            }
-            _ if f.boxed => quote! { #fname: #slot.finish().map(::std::boxed::Box::new), },
-            _ => quote! { #fname: #slot.finish(), },
-        }
-    });
-    let fallible_finish = def.fields.iter().any(|f| {
-        matches!(
-            (&f.ty, f.repeated()),
-            (FieldType::Choice(_), _) | (FieldType::Single(ValueType::Primitive(_)), true)
-        )
-    });
-    let build = if fallible_finish {
-        quote! {
-            let mut failure = #rt::de::Failure::new();
-            let value = #name { #( #finishers )* };
-            failure.check(value)
-        }
-    } else {
-        quote! { ::std::result::Result::Ok(#name { #( #finishers )* }) }
-    };
+    if bits > 0 {
+        slot_decls.push(quote! { let mut seen = #rt::de::Seen::new(); });
+    }
     let state_param = if resource_type.is_some() {
         quote!(mut resource_type)
     } else {
@@ -344,6 +330,7 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
                 reader: &mut #rt::Reader<'_>,
                 #state_param: #rt::de::ResourceTypeState,
             ) -> ::std::result::Result<Self, #rt::ReadError> {
+                let mut value = <Self as ::std::default::Default>::default();
                 #( #slot_decls )*
                 while let ::std::option::Option::Some(key) = reader.next_key()? {
                     let key: &str = &key;
@@ -353,7 +340,8 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
                     #unknown
                 }
                 #resource_check
-                #build
+                #( #finishers )*
+                ::std::result::Result::Ok(value)
             }
         }
     }
@@ -729,7 +717,7 @@ fn emit_resource_enum(space: &TypeSpace, rt: &TokenStream) -> TokenStream {
             ) -> ::std::result::Result<Self, #rt::ReadError> {
                 match resource_type {
                     #(
-                        ResourceType::#names => #rt::de::read_resource_fields::<crate::r4::#names>(reader, state).map(Resource::#names),
+                        ResourceType::#names => <crate::r4::#names as #rt::de::Object>::read_resource(reader, state).map(Resource::#names),
                     )*
                 }
             }

@@ -645,7 +645,7 @@ fn emit_dispatch(
         );
     }
     source.push_str(
-        "            _ => { let _ = resource; ::std::option::Option::None }\n        }\n    }\n",
+        "            _ => { rt::discard(resource); ::std::option::Option::None }\n        }\n    }\n",
     );
 }
 

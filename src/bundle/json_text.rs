@@ -21,21 +21,51 @@ use crate::r4::Resource;
 pub(crate) fn contained_resources(
     resource: &Resource,
 ) -> Result<Vec<Resource>, crate::json::Error> {
+    resource.read_contained()
+}
+
+// A method of `Resource`, and a loop rather than `collect`, so that the
+// compiler places the code that holds the new resources with the generated
+// types (see the note on compile time in `src/r4.rs`).
+impl Resource {
+    fn read_contained(&self) -> Result<Vec<Resource>, crate::json::Error> {
+        let text = crate::json::to_string(self)?;
+        // The members are read as raw JSON, so this fails only on invalid JSON.
+        let Ok(members) = serde_json::from_str::<HashMap<String, &RawValue>>(&text) else {
+            return Ok(Vec::new());
+        };
+        let Some(contained) = members.get("contained") else {
+            return Ok(Vec::new());
+        };
+        let Ok(contained) = serde_json::from_str::<Vec<&RawValue>>(contained.get()) else {
+            return Ok(Vec::new());
+        };
+        let mut resources = Vec::with_capacity(contained.len());
+        for raw in contained {
+            resources.push(crate::json::from_str(raw.get())?);
+        }
+        Ok(resources)
+    }
+}
+
+/// Calls `visit` with the member name and text of every string that is the
+/// direct value of an object member, anywhere in `resource`, as
+/// [`edit_member_strings`] does without editing.
+///
+/// # Errors
+///
+/// Returns the JSON error when the resource cannot be written.
+pub(crate) fn visit_member_strings(
+    resource: &Resource,
+    mut visit: impl FnMut(&str, &str),
+) -> Result<(), crate::json::Error> {
     let text = crate::json::to_string(resource)?;
-    // The members are read as raw JSON, so this fails only on invalid JSON.
-    let Ok(members) = serde_json::from_str::<HashMap<String, &RawValue>>(&text) else {
-        return Ok(Vec::new());
-    };
-    let Some(contained) = members.get("contained") else {
-        return Ok(Vec::new());
-    };
-    let Ok(contained) = serde_json::from_str::<Vec<&RawValue>>(contained.get()) else {
-        return Ok(Vec::new());
-    };
-    contained
-        .into_iter()
-        .map(|raw| crate::json::from_str(raw.get()))
-        .collect()
+    // The edit function changes nothing and never fails.
+    let _unchanged = edit_text(&text, &mut |name: &str, value: &str| {
+        visit(name, value);
+        Ok::<_, std::convert::Infallible>(None)
+    });
+    Ok(())
 }
 
 /// Calls `edit` with the member name and text of every string that is the

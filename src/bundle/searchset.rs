@@ -310,20 +310,20 @@ impl SearchsetBuilder {
 
     /// Adds a match with an optional relevance score (`search.score`).
     pub fn push_match(&mut self, resource: Resource, score: Option<Decimal>) -> &mut Self {
-        self.matches.push(Match { resource, score });
+        resource.push_match(&mut self.matches, score);
         self
     }
 
     /// Adds a resource that `_include` or `_revinclude` brought in.
     pub fn push_include(&mut self, resource: Resource) -> &mut Self {
-        self.includes.push(resource);
+        resource.push_include(&mut self.includes);
         self
     }
 
     /// Adds an OperationOutcome about the search, such as a warning about
     /// an ignored parameter.
     pub fn push_outcome(&mut self, outcome: OperationOutcome) -> &mut Self {
-        self.outcomes.push(outcome);
+        outcome.push_outcome(&mut self.outcomes);
         self
     }
 
@@ -394,35 +394,10 @@ impl SearchsetBuilder {
             ..
         } = self;
         if !count_only {
-            for (position, (found, full_url)) in found.into_iter().zip(matches).enumerate() {
-                bundle.entry.push(projected_entry(
-                    found.resource,
-                    &projection,
-                    (SearchEntryMode::Match, position),
-                    full_url,
-                    found.score,
-                )?);
-            }
-            for (position, (resource, full_url)) in included.into_iter().zip(includes).enumerate() {
-                if let Some(full_url) = full_url {
-                    bundle.entry.push(projected_entry(
-                        resource,
-                        &include_projection,
-                        (SearchEntryMode::Include, position),
-                        full_url,
-                        None,
-                    )?);
-                }
-            }
+            bundle.push_matches(found, matches, &projection)?;
+            bundle.push_includes(included, includes, &include_projection)?;
         }
-        for outcome in outcomes {
-            bundle.entry.push(search_entry(
-                None,
-                Resource::from(outcome),
-                SearchEntryMode::Outcome,
-                None,
-            ));
-        }
+        bundle.push_outcomes(outcomes);
         Ok(bundle)
     }
 
@@ -548,39 +523,117 @@ impl SearchsetBuilder {
     }
 }
 
-/// Projects a match or include and makes its entry. `place` is the entry's
-/// mode and its position among the resources of that mode, for errors.
-fn projected_entry(
-    resource: Resource,
-    projection: &Projection,
-    place: (SearchEntryMode, usize),
-    full_url: Uri,
-    score: Option<Decimal>,
-) -> Result<BundleEntry, SearchsetError> {
-    let (mode, position) = place;
-    let resource = project(resource, projection).map_err(|error| SearchsetError::Projection {
-        mode,
-        position,
-        message: error.to_string(),
-    })?;
-    Ok(search_entry(Some(full_url), resource, mode, score))
+// The methods below take resources by value. They are methods of the
+// generated types so that the compiler places them with the generated code:
+// code here that could drop a resource would get its own copy of the drop
+// code of every resource type (see the note on compile time in
+// `src/r4.rs`). For the same reason the lists are emptied with `pop`
+// rather than `into_iter`.
+impl Resource {
+    fn push_match(self, matches: &mut Vec<Match>, score: Option<Decimal>) {
+        matches.push(Match {
+            resource: self,
+            score,
+        });
+    }
+
+    fn push_include(self, includes: &mut Vec<Resource>) {
+        includes.push(self);
+    }
+
+    /// Projects a match or include and makes its entry. `place` is the
+    /// entry's mode and its position among the resources of that mode, for
+    /// errors.
+    fn into_search_entry(
+        self,
+        projection: &Projection,
+        place: (SearchEntryMode, usize),
+        full_url: Uri,
+        score: Option<Decimal>,
+    ) -> Result<BundleEntry, SearchsetError> {
+        let (mode, position) = place;
+        let resource = project(self, projection).map_err(|error| SearchsetError::Projection {
+            mode,
+            position,
+            message: error.to_string(),
+        })?;
+        Ok(resource.into_entry(Some(full_url), mode, score))
+    }
+
+    fn into_entry(
+        self,
+        full_url: Option<Uri>,
+        mode: SearchEntryMode,
+        score: Option<Decimal>,
+    ) -> BundleEntry {
+        BundleEntry {
+            full_url: full_url.map(Primitive::new),
+            resource: Some(self),
+            search: Some(BundleEntrySearch {
+                mode: Some(Primitive::new(mode)),
+                score: score.map(Primitive::new),
+                ..BundleEntrySearch::default()
+            }),
+            ..BundleEntry::default()
+        }
+    }
 }
 
-fn search_entry(
-    full_url: Option<Uri>,
-    resource: Resource,
-    mode: SearchEntryMode,
-    score: Option<Decimal>,
-) -> BundleEntry {
-    BundleEntry {
-        full_url: full_url.map(Primitive::new),
-        resource: Some(resource),
-        search: Some(BundleEntrySearch {
-            mode: Some(Primitive::new(mode)),
-            score: score.map(Primitive::new),
-            ..BundleEntrySearch::default()
-        }),
-        ..BundleEntry::default()
+impl OperationOutcome {
+    fn push_outcome(self, outcomes: &mut Vec<OperationOutcome>) {
+        outcomes.push(self);
+    }
+}
+
+impl Bundle {
+    /// Adds the match entries, with the full URLs in the same order.
+    fn push_matches(
+        &mut self,
+        mut found: Vec<Match>,
+        full_urls: Vec<Uri>,
+        projection: &Projection,
+    ) -> Result<(), SearchsetError> {
+        found.reverse();
+        for (position, full_url) in full_urls.into_iter().enumerate() {
+            let Some(Match { resource, score }) = found.pop() else {
+                break;
+            };
+            let place = (SearchEntryMode::Match, position);
+            self.entry
+                .push(resource.into_search_entry(projection, place, full_url, score)?);
+        }
+        Ok(())
+    }
+
+    /// Adds the include entries; a `None` URL marks a resource already
+    /// present.
+    fn push_includes(
+        &mut self,
+        mut included: Vec<Resource>,
+        full_urls: Vec<Option<Uri>>,
+        projection: &Projection,
+    ) -> Result<(), SearchsetError> {
+        included.reverse();
+        for (position, full_url) in full_urls.into_iter().enumerate() {
+            let Some(resource) = included.pop() else {
+                break;
+            };
+            if let Some(full_url) = full_url {
+                let place = (SearchEntryMode::Include, position);
+                self.entry
+                    .push(resource.into_search_entry(projection, place, full_url, None)?);
+            }
+        }
+        Ok(())
+    }
+
+    fn push_outcomes(&mut self, mut outcomes: Vec<OperationOutcome>) {
+        outcomes.reverse();
+        while let Some(outcome) = outcomes.pop() {
+            let resource = Resource::from(outcome);
+            self.entry
+                .push(resource.into_entry(None, SearchEntryMode::Outcome, None));
+        }
     }
 }
 

@@ -15,6 +15,23 @@ pub trait FromJson: Sized {
     /// When the JSON is malformed or does not fit the type; the error
     /// carries the element path below this value.
     fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError>;
+
+    /// Reads one complete JSON document.
+    ///
+    /// A trait method rather than a generic function, so that the compiler
+    /// places each copy beside the type's own code (see the note on compile
+    /// time in `src/r4.rs`).
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`read_json`](Self::read_json), and trailing characters
+    /// after the value.
+    fn read_document(bytes: &[u8]) -> Result<Self, ReadError> {
+        let mut reader = Reader::new(bytes);
+        let value = Self::read_json(&mut reader)?;
+        reader.end()?;
+        Ok(value)
+    }
 }
 
 /// Whether a resource's `resourceType` has been read, for
@@ -49,6 +66,26 @@ pub trait Object: Sized {
         reader: &mut Reader<'_>,
         resource_type: ResourceTypeState,
     ) -> Result<Self, ReadError>;
+
+    /// Reads a resource's fields after its type is known, boxed for
+    /// [`Resource`].
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`read_fields`](Self::read_fields), with the resource
+    /// type added to the path.
+    fn read_resource(
+        reader: &mut Reader<'_>,
+        state: ResourceTypeState,
+    ) -> Result<Box<Self>, ReadError> {
+        match Self::read_fields(reader, state) {
+            Ok(value) => Ok(Box::new(value)),
+            Err(error) => Err(match Self::RESOURCE_TYPE {
+                Some(name) => error.at(Segment::Resource(name)),
+                None => error,
+            }),
+        }
+    }
 }
 
 impl<T: Object> FromJson for T {
@@ -60,25 +97,6 @@ impl<T: Object> FromJson for T {
             (Err(error), Some(name)) => Err(error.at(Segment::Resource(name))),
             (result, _) => result,
         }
-    }
-}
-
-/// Reads a resource's fields after its type is known, boxed for [`Resource`].
-///
-/// # Errors
-///
-/// The errors of [`Object::read_fields`], with the resource type added to
-/// the path.
-pub fn read_resource_fields<T: Object>(
-    reader: &mut Reader<'_>,
-    state: ResourceTypeState,
-) -> Result<Box<T>, ReadError> {
-    match T::read_fields(reader, state) {
-        Ok(value) => Ok(Box::new(value)),
-        Err(error) => Err(match T::RESOURCE_TYPE {
-            Some(name) => error.at(Segment::Resource(name)),
-            None => error,
-        }),
     }
 }
 
@@ -170,19 +188,15 @@ impl ElementPart {
     fn read(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
         let start = reader.offset();
         reader.begin_object("an object with `id` or `extension`")?;
-        let mut id = BareSlot::<String>::new();
-        let mut extension = ListSlot::<Extension>::new();
+        let mut part = ElementPart::default();
+        let mut seen = Seen::new();
         while let Some(key) = reader.next_key()? {
             match &*key {
-                "id" => id.read(reader, "id")?,
-                "extension" => extension.read(reader, "extension")?,
+                "id" => read_bare(&mut part.id, reader, "id")?,
+                "extension" => read_list(&mut part.extension, reader, "extension", &mut seen, 0)?,
                 other => return Err(unknown_element(reader, other)),
             }
         }
-        let part = ElementPart {
-            id: id.finish(),
-            extension: extension.finish(),
-        };
         if part.id.is_none() && part.extension.is_empty() {
             let end = reader.offset();
             reader.rewind(start);
@@ -196,39 +210,121 @@ impl ElementPart {
     }
 }
 
-/// The slot of a single complex element or resource.
-pub struct SingleSlot<T>(Option<T>);
+/// The repeating elements of an object that have been read, one bit each
+/// (two for a primitive: its values and its `_name` array). An empty array
+/// leaves its list empty, so the list alone cannot show a duplicate key.
+#[derive(Default)]
+pub struct Seen(u128);
 
-impl<T: FromJson> SingleSlot<T> {
-    /// Creates an empty slot.
+impl Seen {
+    /// Creates a record with no element read.
     pub fn new() -> Self {
-        SingleSlot(None)
+        Seen(0)
     }
 
-    /// Reads the value of `key`.
-    ///
-    /// # Errors
-    ///
-    /// A duplicate key or an invalid value.
-    #[inline(never)]
-    pub fn read(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
-        if self.0.is_some() {
-            return Err(duplicate(reader, key));
-        }
-        self.0 = Some(T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?);
-        Ok(())
+    /// Records `bit` and returns whether it was new. The generated types
+    /// use fewer than 40 bits; bits past 127 are not tracked.
+    fn first(&mut self, bit: u32) -> bool {
+        let mask = 1u128.checked_shl(bit).unwrap_or(0);
+        let first = self.0 & mask == 0;
+        self.0 |= mask;
+        first
     }
 
-    /// Returns the value read, if any.
-    pub fn finish(self) -> Option<T> {
-        self.0
+    fn contains(&self, bit: u32) -> bool {
+        self.0 & 1u128.checked_shl(bit).unwrap_or(0) != 0
     }
 }
 
-impl<T: FromJson> Default for SingleSlot<T> {
-    fn default() -> Self {
-        Self::new()
+/// Stores `value` in a slot known to be empty. An assignment would compile
+/// the drop of the old value into this module, which for an
+/// `Option<Resource>` is the drop code of every resource type (see the note
+/// on compile time in `src/r4.rs`); `replace` compiles none, and there is
+/// nothing to drop.
+fn fill<T>(slot: &mut Option<T>, value: T) {
+    let empty = slot.replace(value);
+    std::mem::forget(empty);
+}
+
+/// Stores the value that `read` gives for `key`, unless the slot is full.
+#[inline]
+fn read_once<T>(
+    slot: &mut Option<T>,
+    reader: &mut Reader<'_>,
+    key: &'static str,
+    read: impl FnOnce(&mut Reader<'_>) -> Result<T, ReadError>,
+) -> Result<(), ReadError> {
+    if slot.is_some() {
+        return Err(duplicate(reader, key));
     }
+    let value = read(reader).map_err(|e| e.at(Segment::Element(key)))?;
+    fill(slot, value);
+    Ok(())
+}
+
+/// Reads a single complex element or resource under `key`.
+///
+/// # Errors
+///
+/// A duplicate key or an invalid value.
+#[inline(never)]
+pub fn read_single<T: FromJson>(
+    slot: &mut Option<T>,
+    reader: &mut Reader<'_>,
+    key: &'static str,
+) -> Result<(), ReadError> {
+    read_once(slot, reader, key, T::read_json)
+}
+
+/// Reads a single complex element of a recursive type under `key`.
+///
+/// # Errors
+///
+/// A duplicate key or an invalid value.
+#[inline(never)]
+pub fn read_boxed<T: FromJson>(
+    slot: &mut Option<Box<T>>,
+    reader: &mut Reader<'_>,
+    key: &'static str,
+) -> Result<(), ReadError> {
+    read_once(slot, reader, key, |reader| {
+        T::read_json(reader).map(Box::new)
+    })
+}
+
+/// Reads a primitive stored without id or extensions (an element's `id`)
+/// under `key`.
+///
+/// # Errors
+///
+/// A duplicate key or an invalid value.
+#[inline(never)]
+pub fn read_bare<T: JsonValue>(
+    slot: &mut Option<T>,
+    reader: &mut Reader<'_>,
+    key: &'static str,
+) -> Result<(), ReadError> {
+    read_once(slot, reader, key, T::read_json)
+}
+
+/// Reads the array of a repeating complex element under `key`; `bit` is
+/// its bit in `seen`.
+///
+/// # Errors
+///
+/// A duplicate key, a value that is not an array, or an invalid item.
+#[inline(never)]
+pub fn read_list<T: FromJson>(
+    list: &mut Vec<T>,
+    reader: &mut Reader<'_>,
+    key: &'static str,
+    seen: &mut Seen,
+    bit: u32,
+) -> Result<(), ReadError> {
+    if !seen.first(bit) {
+        return Err(duplicate(reader, key));
+    }
+    read_array(reader, key, list)
 }
 
 /// Reads the array value of `key`, calling `read_item` for each item.
@@ -270,369 +366,212 @@ impl<T: FromJson> ReadItem for Vec<T> {
     }
 }
 
-/// The slot of a repeating complex element.
-pub struct ListSlot<T>(Option<Vec<T>>);
-
-impl<T: FromJson> ListSlot<T> {
-    /// Creates an empty slot.
-    pub fn new() -> Self {
-        ListSlot(None)
-    }
-
-    /// Reads the array value of `key`.
-    ///
-    /// # Errors
-    ///
-    /// A duplicate key, a value that is not an array, or an invalid item.
-    #[inline(never)]
-    pub fn read(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
-        if self.0.is_some() {
-            return Err(duplicate(reader, key));
-        }
-        let mut items: Vec<T> = Vec::new();
-        read_array(reader, key, &mut items)?;
-        self.0 = Some(items);
-        Ok(())
-    }
-
-    /// Returns the items read.
-    pub fn finish(self) -> Vec<T> {
-        self.0.unwrap_or_default()
-    }
-}
-
-impl<T: FromJson> Default for ListSlot<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// The slot of a primitive stored without id or extensions.
-pub struct BareSlot<T>(Option<T>);
-
-impl<T: JsonValue> BareSlot<T> {
-    /// Creates an empty slot.
-    pub fn new() -> Self {
-        BareSlot(None)
-    }
-
-    /// Reads the value of `key`.
-    ///
-    /// # Errors
-    ///
-    /// A duplicate key or an invalid value.
-    #[inline(never)]
-    pub fn read(&mut self, reader: &mut Reader<'_>, key: &'static str) -> Result<(), ReadError> {
-        if self.0.is_some() {
-            return Err(duplicate(reader, key));
-        }
-        self.0 = Some(T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?);
-        Ok(())
-    }
-
-    /// Returns the value read, if any.
-    pub fn finish(self) -> Option<T> {
-        self.0
-    }
-}
-
-impl<T: JsonValue> Default for BareSlot<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// The first error met while finishing the slots of an object.
+/// Reads the value of a single primitive under `key`.
 ///
-/// The generated code builds the struct from every slot and only then checks
-/// for an error. A `?` on each slot would give every field its own error
-/// exit, each dropping a different set of fields and slots, and the
-/// generated `read_fields` functions measured 1.6 times as large that way.
-#[derive(Default)]
-pub struct Failure(Option<ReadError>);
-
-impl Failure {
-    /// Creates a record with no error.
-    pub fn new() -> Self {
-        Failure(None)
+/// # Errors
+///
+/// A duplicate key or an invalid value (`null` included).
+#[inline(never)]
+pub fn read_primitive_value<T: JsonValue>(
+    slot: &mut Option<Primitive<T>>,
+    reader: &mut Reader<'_>,
+    key: &'static str,
+) -> Result<(), ReadError> {
+    if slot.as_ref().is_some_and(|p| p.value.is_some()) {
+        return Err(duplicate(reader, key));
     }
-
-    /// Returns the value of `result`, or records its error (unless an
-    /// earlier one was recorded) and returns the default.
-    pub fn keep<T: Default>(&mut self, result: Result<T, ReadError>) -> T {
-        match result {
-            Ok(value) => value,
-            Err(error) => {
-                self.0.get_or_insert(error);
-                T::default()
-            }
-        }
+    let value = T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?;
+    match slot {
+        Some(primitive) => primitive.value = Some(value),
+        None => fill(slot, Primitive::new(value)),
     }
-
-    /// Returns `value`, unless an error was recorded.
-    ///
-    /// # Errors
-    ///
-    /// The first error recorded.
-    pub fn check<T>(self, value: T) -> Result<T, ReadError> {
-        match self.0 {
-            None => Ok(value),
-            Some(error) => Err(error),
-        }
-    }
+    Ok(())
 }
 
-/// The slot of a single primitive element and its `_name` sibling.
-pub struct PrimitiveSlot<T> {
-    value: Option<T>,
-    element: Option<ElementPart>,
+/// Reads the id and extensions of a single primitive under `_key`.
+///
+/// # Errors
+///
+/// A duplicate key or an invalid object.
+#[inline(never)]
+pub fn read_primitive_element<T>(
+    slot: &mut Option<Primitive<T>>,
+    reader: &mut Reader<'_>,
+    key: &'static str,
+) -> Result<(), ReadError> {
+    // A part that was read has an id or an extension.
+    if slot
+        .as_ref()
+        .is_some_and(|p| p.id.is_some() || !p.extension.is_empty())
+    {
+        return Err(duplicate(reader, key));
+    }
+    let part = ElementPart::read(reader).map_err(|e| e.at(Segment::Element(key)))?;
+    match slot {
+        Some(primitive) => part.apply(primitive),
+        None => fill(slot, part.into_primitive()),
+    }
+    Ok(())
 }
 
-impl<T: JsonValue> PrimitiveSlot<T> {
-    /// Creates an empty slot.
-    pub fn new() -> Self {
-        PrimitiveSlot {
-            value: None,
-            element: None,
-        }
-    }
+/// The error for value and `_name` arrays of different lengths.
+#[cold]
+fn unpaired(reader: &Reader<'_>, key: &'static str, values: usize, parts: usize) -> ReadError {
+    reader
+        .data_error(format!(
+            "`{key}` has {values} items but `_{key}` has {parts}; they must pair up by position"
+        ))
+        .at(Segment::Element(key))
+}
 
-    /// Reads the value part, under `key`.
-    ///
-    /// # Errors
-    ///
-    /// A duplicate key or an invalid value (`null` included).
-    #[inline(never)]
-    pub fn read_value(
-        &mut self,
-        reader: &mut Reader<'_>,
-        key: &'static str,
-    ) -> Result<(), ReadError> {
-        if self.value.is_some() {
-            return Err(duplicate(reader, key));
-        }
-        self.value = Some(T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?);
-        Ok(())
+/// Reads the value array of a repeating primitive under `key`. The values
+/// and the `_key` array pair up by position, in `null` filling the
+/// positions without a value or without an extension; `pair` and `pair + 1`
+/// are the two arrays' bits in `seen`.
+///
+/// # Errors
+///
+/// A duplicate key, a value that is not an array, an invalid item, or an
+/// `_key` array of another length.
+#[inline(never)]
+pub fn read_primitive_values<T: JsonValue>(
+    list: &mut Vec<Primitive<T>>,
+    reader: &mut Reader<'_>,
+    key: &'static str,
+    seen: &mut Seen,
+    pair: u32,
+) -> Result<(), ReadError> {
+    if !seen.first(pair) {
+        return Err(duplicate(reader, key));
     }
-
-    /// Reads the id and extensions, under `_key`.
-    ///
-    /// # Errors
-    ///
-    /// A duplicate key or an invalid object.
-    #[inline(never)]
-    pub fn read_element(
-        &mut self,
-        reader: &mut Reader<'_>,
-        key: &'static str,
-    ) -> Result<(), ReadError> {
-        if self.element.is_some() {
-            return Err(duplicate(reader, key));
-        }
-        self.element = Some(ElementPart::read(reader).map_err(|e| e.at(Segment::Element(key)))?);
-        Ok(())
-    }
-
-    /// Returns the primitive, if either part was present.
-    #[inline(never)]
-    pub fn finish(self) -> Option<Primitive<T>> {
-        match (self.value, self.element) {
-            (None, None) => None,
-            (value, None) => Some(Primitive {
+    // When `_key` came first, `list` holds its items, still without values.
+    let parts_first = seen.contains(pair + 1);
+    let parts = list.len();
+    reader
+        .begin_array("an array")
+        .map_err(|e| e.at(Segment::Element(key)))?;
+    let mut index = 0;
+    while reader
+        .next_item()
+        .map_err(|e| e.at(Segment::Element(key)))?
+    {
+        let value = if reader.null() {
+            None
+        } else {
+            Some(
+                T::read_json(reader)
+                    .map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?,
+            )
+        };
+        if !parts_first {
+            list.push(Primitive {
                 value,
                 id: None,
                 extension: Vec::new(),
-            }),
-            (value, Some(part)) => Some(Primitive {
-                value,
-                id: part.id,
-                extension: part.extension,
-            }),
+            });
+        } else if let Some(item) = list.get_mut(index) {
+            item.value = value;
         }
+        index += 1;
     }
+    if parts_first && index != parts {
+        return Err(unpaired(reader, key, index, parts));
+    }
+    Ok(())
 }
 
-impl<T: JsonValue> Default for PrimitiveSlot<T> {
-    fn default() -> Self {
-        Self::new()
+/// Reads the `_key` array (`element_key`) of a repeating primitive: the
+/// ids and extensions that pair up with the values of `key`.
+///
+/// # Errors
+///
+/// A duplicate key, a value that is not an array, an invalid item, or a
+/// value array of another length.
+#[inline(never)]
+pub fn read_primitive_elements<T: JsonValue>(
+    list: &mut Vec<Primitive<T>>,
+    reader: &mut Reader<'_>,
+    key: &'static str,
+    element_key: &'static str,
+    seen: &mut Seen,
+    pair: u32,
+) -> Result<(), ReadError> {
+    if !seen.first(pair + 1) {
+        return Err(duplicate(reader, element_key));
     }
-}
-
-/// The slot of a repeating primitive element and its `_name` sibling array,
-/// in which `null` fills the positions without a value or without an
-/// extension.
-pub struct PrimitiveListSlot<T> {
-    values: Option<Vec<Option<T>>>,
-    elements: Option<Vec<Option<ElementPart>>>,
-}
-
-impl<T: JsonValue> PrimitiveListSlot<T> {
-    /// Creates an empty slot.
-    pub fn new() -> Self {
-        PrimitiveListSlot {
-            values: None,
-            elements: None,
-        }
-    }
-
-    /// Reads the value array, under `key`.
-    ///
-    /// # Errors
-    ///
-    /// A duplicate key, a value that is not an array, or an invalid item.
-    #[inline(never)]
-    pub fn read_value(
-        &mut self,
-        reader: &mut Reader<'_>,
-        key: &'static str,
-    ) -> Result<(), ReadError> {
-        if self.values.is_some() {
-            return Err(duplicate(reader, key));
-        }
-        reader
-            .begin_array("an array")
-            .map_err(|e| e.at(Segment::Element(key)))?;
-        let mut values = Vec::new();
-        while reader
-            .next_item()
-            .map_err(|e| e.at(Segment::Element(key)))?
-        {
-            if reader.null() {
-                values.push(None);
-                continue;
-            }
-            let index = values.len();
-            values.push(Some(T::read_json(reader).map_err(|e| {
-                e.at(Segment::Index(index)).at(Segment::Element(key))
-            })?));
-        }
-        self.values = Some(values);
-        Ok(())
-    }
-
-    /// Reads the array of ids and extensions, under `_key`.
-    ///
-    /// # Errors
-    ///
-    /// A duplicate key, a value that is not an array, or an invalid item.
-    #[inline(never)]
-    pub fn read_element(
-        &mut self,
-        reader: &mut Reader<'_>,
-        key: &'static str,
-    ) -> Result<(), ReadError> {
-        if self.elements.is_some() {
-            return Err(duplicate(reader, key));
-        }
-        reader
-            .begin_array("an array")
-            .map_err(|e| e.at(Segment::Element(key)))?;
-        let mut elements = Vec::new();
-        while reader
-            .next_item()
-            .map_err(|e| e.at(Segment::Element(key)))?
-        {
-            if reader.null() {
-                elements.push(None);
-                continue;
-            }
-            let index = elements.len();
-            elements
-                .push(Some(ElementPart::read(reader).map_err(|e| {
-                    e.at(Segment::Index(index)).at(Segment::Element(key))
-                })?));
-        }
-        self.elements = Some(elements);
-        Ok(())
-    }
-
-    /// Pairs values with their ids and extensions by position.
-    ///
-    /// Records an error in `failure` and returns no items when both arrays
-    /// are present with different lengths. It does the same when a position
-    /// is `null` (or missing) in both, because that item has nothing to
-    /// write back.
-    #[inline(never)]
-    pub fn finish(
-        self,
-        reader: &Reader<'_>,
-        key: &'static str,
-        failure: &mut Failure,
-    ) -> Vec<Primitive<T>> {
-        failure.keep(self.pair_up(reader, key))
-    }
-
-    fn pair_up(
-        self,
-        reader: &Reader<'_>,
-        key: &'static str,
-    ) -> Result<Vec<Primitive<T>>, ReadError> {
-        let empty_position = match (&self.values, &self.elements) {
-            (Some(values), Some(elements)) => values
-                .iter()
-                .zip(elements)
-                .position(|(value, part)| value.is_none() && part.is_none()),
-            (Some(values), None) => values.iter().position(Option::is_none),
-            (None, Some(elements)) => elements.iter().position(Option::is_none),
-            (None, None) => None,
+    let values_first = seen.contains(pair);
+    let values = list.len();
+    reader
+        .begin_array("an array")
+        .map_err(|e| e.at(Segment::Element(element_key)))?;
+    let mut index = 0;
+    while reader
+        .next_item()
+        .map_err(|e| e.at(Segment::Element(element_key)))?
+    {
+        let part = if reader.null() {
+            None
+        } else {
+            Some(ElementPart::read(reader).map_err(|e| {
+                e.at(Segment::Index(index))
+                    .at(Segment::Element(element_key))
+            })?)
         };
-        if let Some(index) = empty_position {
-            return Err(reader
-                .data_error(format!(
-                    "item {index} has neither a value in `{key}` nor an id or extension in \
-                     `_{key}`, but `null` may only fill a position that the other array fills"
-                ))
-                .at(Segment::Index(index))
-                .at(Segment::Element(key)));
+        if !values_first {
+            list.push(part.map(ElementPart::into_primitive).unwrap_or_default());
+        } else if let (Some(item), Some(part)) = (list.get_mut(index), part) {
+            part.apply(item);
         }
-        match (self.values, self.elements) {
-            (None, None) => Ok(Vec::new()),
-            (Some(values), None) => Ok(values
-                .into_iter()
-                .map(|value| Primitive {
-                    value,
-                    id: None,
-                    extension: Vec::new(),
-                })
-                .collect()),
-            (None, Some(elements)) => Ok(elements
-                .into_iter()
-                .map(|part| part.map(ElementPart::into_primitive).unwrap_or_default())
-                .collect()),
-            (Some(values), Some(elements)) => {
-                if values.len() != elements.len() {
-                    return Err(reader
-                        .data_error(format!(
-                            "`{key}` has {} items but `_{key}` has {}; they must pair up by position",
-                            values.len(),
-                            elements.len()
-                        ))
-                        .at(Segment::Element(key)));
-                }
-                Ok(values
-                    .into_iter()
-                    .zip(elements)
-                    .map(|(value, part)| {
-                        let mut primitive = Primitive {
-                            value,
-                            id: None,
-                            extension: Vec::new(),
-                        };
-                        if let Some(part) = part {
-                            part.apply(&mut primitive);
-                        }
-                        primitive
-                    })
-                    .collect())
-            }
-        }
+        index += 1;
+    }
+    if values_first && index != values {
+        return Err(unpaired(reader, key, values, index));
+    }
+    Ok(())
+}
+
+/// Checks, after the object's last key, that every item of a repeating
+/// primitive has a value, an id or an extension: `null` may fill a position
+/// in one of the two arrays only.
+///
+/// # Errors
+///
+/// The first item with neither.
+#[inline(never)]
+pub fn check_primitives<T>(
+    list: &[Primitive<T>],
+    reader: &Reader<'_>,
+    key: &'static str,
+) -> Result<(), ReadError> {
+    match list.iter().position(Primitive::is_empty) {
+        None => Ok(()),
+        Some(index) => Err(reader
+            .data_error(format!(
+                "item {index} has neither a value in `{key}` nor an id or extension in \
+                 `_{key}`, but `null` may only fill a position that the other array fills"
+            ))
+            .at(Segment::Index(index))
+            .at(Segment::Element(key))),
     }
 }
 
-impl<T: JsonValue> Default for PrimitiveListSlot<T> {
-    fn default() -> Self {
-        Self::new()
-    }
+/// Reads the primitive value of `key`.
+#[inline(never)]
+fn read_key_value<T: JsonValue>(
+    reader: &mut Reader<'_>,
+    key: &'static str,
+) -> Result<T, ReadError> {
+    T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))
+}
+
+/// Reads the complex value of `key` into a box.
+#[inline(never)]
+fn read_key_boxed<T: FromJson>(
+    reader: &mut Reader<'_>,
+    key: &'static str,
+) -> Result<Box<T>, ReadError> {
+    let value = T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?;
+    Ok(Box::new(value))
 }
 
 /// A generated enum for a choice element (`value[x]`).
@@ -712,21 +651,33 @@ impl<E: Choice> ChoiceSlot<E> {
         key: &'static str,
         make: fn(Primitive<T>) -> E,
     ) -> Result<(), ReadError> {
-        if self.value.is_some()
-            || self
-                .pending
-                .as_ref()
-                .is_some_and(|(other, _)| *other != key)
-        {
-            return Err(self.conflict(reader, key));
-        }
-        let value = T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?;
-        self.value = Some(make(Primitive {
-            value: Some(value),
-            id: None,
-            extension: Vec::new(),
-        }));
+        self.check_value_key(reader, key, true)?;
+        let value = read_key_value::<T>(reader, key)?;
+        fill(&mut self.value, make(Primitive::new(value)));
         Ok(())
+    }
+
+    /// Fails when another type of the choice was read, or (for a complex
+    /// variant) any `_key` part. This function and the readers it leaves
+    /// to [`read_key_value`] and [`read_key_boxed`] are generic over one
+    /// type each, which keeps the functions generic over a choice and a
+    /// variant type, hundreds of pairs, small.
+    #[inline(never)]
+    fn check_value_key(
+        &self,
+        reader: &Reader<'_>,
+        key: &'static str,
+        primitive: bool,
+    ) -> Result<(), ReadError> {
+        let free = match &self.pending {
+            None => self.value.is_none(),
+            Some((other, _)) => primitive && self.value.is_none() && *other == key,
+        };
+        if free {
+            Ok(())
+        } else {
+            Err(self.conflict(reader, key))
+        }
     }
 
     /// Reads a complex variant under `key`.
@@ -741,11 +692,9 @@ impl<E: Choice> ChoiceSlot<E> {
         key: &'static str,
         make: fn(Box<T>) -> E,
     ) -> Result<(), ReadError> {
-        if self.value.is_some() || self.pending.is_some() {
-            return Err(self.conflict(reader, key));
-        }
-        let value = T::read_json(reader).map_err(|e| e.at(Segment::Element(key)))?;
-        self.value = Some(make(Box::new(value)));
+        self.check_value_key(reader, key, false)?;
+        let value = read_key_boxed::<T>(reader, key)?;
+        fill(&mut self.value, make(value));
         Ok(())
     }
 
@@ -766,19 +715,25 @@ impl<E: Choice> ChoiceSlot<E> {
             return Err(self.conflict(reader, element_key));
         }
         let part = ElementPart::read(reader).map_err(|e| e.at(Segment::Element(element_key)))?;
-        self.pending = Some((key, part));
+        fill(&mut self.pending, (key, part));
         Ok(())
     }
 
-    /// Returns the choice value, if any key of it was present. When an
-    /// `_key` part does not match the variant read, records the error in
-    /// `failure` and returns `None`.
+    /// Stores the choice value in `target`, which is empty, if any key of
+    /// the choice was present.
+    ///
+    /// # Errors
+    ///
+    /// An `_key` part that does not match the variant read.
     #[inline(never)]
-    pub fn finish(self, reader: &Reader<'_>, failure: &mut Failure) -> Option<E> {
-        failure.keep(self.attach_pending(reader))
+    pub fn finish(self, target: &mut Option<E>, reader: &Reader<'_>) -> Result<(), ReadError> {
+        if let Some(value) = self.into_value(reader)? {
+            fill(target, value);
+        }
+        Ok(())
     }
 
-    fn attach_pending(self, reader: &Reader<'_>) -> Result<Option<E>, ReadError> {
+    fn into_value(self, reader: &Reader<'_>) -> Result<Option<E>, ReadError> {
         match (self.value, self.pending) {
             (value, None) => Ok(value),
             (None, Some((key, part))) => match E::from_element(key, part) {
@@ -867,16 +822,4 @@ fn find_resource_type(reader: &mut Reader<'_>, start: usize) -> Result<ResourceT
         scan.skip_value()?;
     }
     Err(reader.data_error("missing resourceType"))
-}
-
-/// Reads one complete JSON document as `T`.
-///
-/// # Errors
-///
-/// The errors of `T`, and trailing characters after the value.
-pub fn read_document<T: FromJson>(bytes: &[u8]) -> Result<T, ReadError> {
-    let mut reader = Reader::new(bytes);
-    let value = T::read_json(&mut reader)?;
-    reader.end()?;
-    Ok(value)
 }

@@ -138,7 +138,7 @@ pub mod __private {
     ) -> Result<T, D::Error> {
         let raw =
             <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
-        de::read_document::<T>(raw.get().as_bytes()).map_err(|error| {
+        <T as de::FromJson>::read_document(raw.get().as_bytes()).map_err(|error| {
             let path = error.path_string();
             if path.is_empty() {
                 serde::de::Error::custom(error.message())
@@ -304,7 +304,8 @@ impl std::error::Error for Error {
 /// wrong JSON type, invalid primitive values, or an array where one value is
 /// allowed.
 pub fn from_slice(bytes: &[u8]) -> Result<Resource, Error> {
-    de::read_document::<Resource>(bytes).map_err(|error| Error::from_read(&error, bytes))
+    <Resource as de::FromJson>::read_document(bytes)
+        .map_err(|error| Error::from_read(&error, bytes))
 }
 
 /// Parses one resource of any type from a JSON string.

@@ -360,17 +360,34 @@ pub mod __private {
         }
     }
 
-    /// Returns the error for a resource of another type than the profile's.
-    pub fn wrong_type(resource: &Resource, profile: &'static Profile) -> ProfileError {
-        let found = resource.resource_type().as_str();
-        ProfileError::Invalid(vec![violation(
-            found,
-            ConstraintKind::Type,
-            format!(
-                "expected a {} for profile {}, found a {found}",
-                profile.base_type, profile.url
-            ),
-        )])
+    /// Returns the error for a resource of another type than the profile's,
+    /// and drops the resource.
+    pub fn wrong_type(resource: Resource, profile: &'static Profile) -> ProfileError {
+        resource.into_wrong_type_error(profile)
+    }
+
+    /// Drops a resource that no profile of a guide took.
+    pub fn discard(resource: Resource) {
+        resource.discard();
+    }
+
+    // Methods of `Resource`, so that the compiler places the code that drops
+    // the resource with the generated types rather than in every guide's
+    // module (see the note on compile time in `src/r4.rs`).
+    impl Resource {
+        fn into_wrong_type_error(self, profile: &'static Profile) -> ProfileError {
+            let found = self.resource_type().as_str();
+            ProfileError::Invalid(vec![violation(
+                found,
+                ConstraintKind::Type,
+                format!(
+                    "expected a {} for profile {}, found a {found}",
+                    profile.base_type, profile.url
+                ),
+            )])
+        }
+
+        fn discard(self) {}
     }
 
     /// Serializes a profile type as its base resource.

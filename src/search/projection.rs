@@ -155,10 +155,23 @@ pub enum ProjectionError {
 /// Returns [`ProjectionError::Json`] when the projected text cannot be read
 /// back as the resource type, which the element table rules out.
 pub fn project(resource: Resource, projection: &Projection) -> Result<Resource, ProjectionError> {
-    if projection.is_full() {
-        return Ok(resource);
+    resource.into_projection(projection)
+}
+
+// A method of `Resource`, so that the compiler places it with the generated
+// types rather than copying the drop code of every resource type into this
+// module (see the note on compile time in `src/r4.rs`).
+impl Resource {
+    fn into_projection(self, projection: &Projection) -> Result<Resource, ProjectionError> {
+        if projection.is_full() {
+            return Ok(self);
+        }
+        project_text(&self, projection)
     }
-    let resource = &resource;
+}
+
+/// Projects the JSON text of `resource` and reads the result back.
+fn project_text(resource: &Resource, projection: &Projection) -> Result<Resource, ProjectionError> {
     let resource_type = resource.resource_type().as_str();
     let json_error = |source| ProjectionError::Json {
         resource_type,
