@@ -40,7 +40,7 @@ use std::fmt;
 // ones). So every module whose functions could drop a resource, on any path
 // including a panic unwinding past a local variable, would carry its own
 // copy. `Vec<T>` stops the copying: its drop is a shared function, so a
-// struct that holds resources only in `Vec`s is cheap to drop anywhere.
+// struct that contains resources only in `Vec`s is cheap to drop anywhere.
 //
 // Functions outside this module that take resources by value are therefore
 // written as methods of `Resource`, `Bundle` or another generated type, in

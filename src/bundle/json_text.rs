@@ -25,7 +25,7 @@ pub(crate) fn contained_resources(
 }
 
 // A method of `Resource`, and a loop rather than `collect`, so that the
-// compiler places the code that holds the new resources with the generated
+// compiler places the code that owns the new resources with the generated
 // types (see the note on compile time in `src/r4.rs`).
 impl Resource {
     fn read_contained(&self) -> Result<Vec<Resource>, crate::json::Error> {

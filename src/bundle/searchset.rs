@@ -524,8 +524,8 @@ impl SearchsetBuilder {
 }
 
 // The methods below take resources by value. They are methods of the
-// generated types so that the compiler places them with the generated code:
-// code here that could drop a resource would get its own copy of the drop
+// generated types so that the compiler places them with the generated code.
+// Code here that could drop a resource would get its own copy of the drop
 // code of every resource type (see the note on compile time in
 // `src/r4.rs`). For the same reason the lists are emptied with `pop`
 // rather than `into_iter`.

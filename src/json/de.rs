@@ -222,8 +222,8 @@ impl Seen {
         Seen(0)
     }
 
-    /// Records `bit` and returns whether it was new. The generated types
-    /// use fewer than 40 bits; bits past 127 are not tracked.
+    /// Records `bit` and returns whether it was new. The generated R4 types
+    /// use at most 23 bits, and bits past 127 are not tracked.
     fn first(&mut self, bit: u32) -> bool {
         let mask = 1u128.checked_shl(bit).unwrap_or(0);
         let first = self.0 & mask == 0;
@@ -237,10 +237,10 @@ impl Seen {
 }
 
 /// Stores `value` in a slot known to be empty. An assignment would compile
-/// the drop of the old value into this module, which for an
-/// `Option<Resource>` is the drop code of every resource type (see the note
-/// on compile time in `src/r4.rs`); `replace` compiles none, and there is
-/// nothing to drop.
+/// the drop of the old value into this module, and for an
+/// `Option<Resource>` that is the drop code of every resource type (see the
+/// note on compile time in `src/r4.rs`). `replace` compiles no drop, and
+/// the empty old value needs none.
 fn fill<T>(slot: &mut Option<T>, value: T) {
     let empty = slot.replace(value);
     std::mem::forget(empty);
@@ -414,7 +414,7 @@ pub fn read_primitive_element<T>(
     Ok(())
 }
 
-/// The error for value and `_name` arrays of different lengths.
+/// Builds the error for value and `_name` arrays of different lengths.
 #[cold]
 fn unpaired(reader: &Reader<'_>, key: &'static str, values: usize, parts: usize) -> ReadError {
     reader
@@ -425,9 +425,9 @@ fn unpaired(reader: &Reader<'_>, key: &'static str, values: usize, parts: usize)
 }
 
 /// Reads the value array of a repeating primitive under `key`. The values
-/// and the `_key` array pair up by position, in `null` filling the
-/// positions without a value or without an extension; `pair` and `pair + 1`
-/// are the two arrays' bits in `seen`.
+/// and the `_key` array pair up by position, with `null` filling the
+/// positions without a value or without an extension. `pair` and
+/// `pair + 1` are the two arrays' bits in `seen`.
 ///
 /// # Errors
 ///
@@ -444,7 +444,7 @@ pub fn read_primitive_values<T: JsonValue>(
     if !seen.first(pair) {
         return Err(duplicate(reader, key));
     }
-    // When `_key` came first, `list` holds its items, still without values.
+    // When `_key` came first, `list` contains its items, still without values.
     let parts_first = seen.contains(pair + 1);
     let parts = list.len();
     reader
