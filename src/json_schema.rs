@@ -87,8 +87,9 @@ impl JsonSchema for PrimitiveElement {
             "type": "object",
             "properties": {
                 "id": { "type": "string" },
-                "extension": { "type": "array", "items": extension },
+                "extension": { "type": "array", "items": extension, "minItems": 1 },
             },
+            "minProperties": 1,
             "additionalProperties": false,
         })
     }
@@ -106,7 +107,8 @@ fn described(schema: Schema, description: &str) -> Value {
     value
 }
 
-/// Returns an array schema with the element's cardinality bounds.
+/// Returns an array schema with the element's cardinality bounds. FHIR JSON
+/// leaves out an element without items, so no array is empty.
 fn array(items: Value, description: &str, min: u32, max: Option<u32>) -> Value {
     let mut map = Map::new();
     if !description.is_empty() {
@@ -114,9 +116,7 @@ fn array(items: Value, description: &str, min: u32, max: Option<u32>) -> Value {
     }
     map.insert("type".to_owned(), json!("array"));
     map.insert("items".to_owned(), items);
-    if min > 0 {
-        map.insert("minItems".to_owned(), json!(min));
-    }
+    map.insert("minItems".to_owned(), json!(min.max(1)));
     if let Some(max) = max {
         map.insert("maxItems".to_owned(), json!(max));
     }
@@ -233,6 +233,11 @@ pub(crate) fn object(
     }
     schema.insert("type".to_owned(), json!("object"));
     schema.insert("properties".to_owned(), Value::Object(properties));
+    // An element without a value or children is left out, so an element
+    // object is never empty. A resource requires its `resourceType`.
+    if resource_type.is_none() {
+        schema.insert("minProperties".to_owned(), json!(1));
+    }
     if !required.is_empty() {
         schema.insert("required".to_owned(), Value::Array(required));
     }

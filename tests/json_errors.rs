@@ -110,18 +110,48 @@ const CASES: &[(&str, &str)] = &[
         "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",null],\"_given\":[null,null]}]}",
         "Patient.name[0].given[1]: item 1 has neither a value in `given` nor an id or extension in `_given`, but `null` may only fill a position that the other array fills at line 1 column 76",
     ),
-    // A repeated key is a duplicate even when its first array was empty.
+    // A repeated key of a repeating element.
     (
-        "{\"resourceType\":\"Patient\",\"identifier\":[],\"identifier\":[{\"value\":\"1\"}]}",
-        "Patient.identifier: duplicate element `identifier` at line 1 column 56",
+        "{\"resourceType\":\"Patient\",\"identifier\":[{\"value\":\"1\"}],\"identifier\":[{\"value\":\"2\"}]}",
+        "Patient.identifier: duplicate element `identifier` at line 1 column 69",
     ),
     (
-        "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[],\"given\":[\"A\"]}]}",
-        "Patient.name[0].given: duplicate element `given` at line 1 column 55",
+        "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\"],\"given\":[\"B\"]}]}",
+        "Patient.name[0].given: duplicate element `given` at line 1 column 58",
     ),
     (
         "{\"resourceType\":\"Patient\",\"_birthDate\":{\"id\":\"a\"},\"_birthDate\":{\"id\":\"b\"}}",
         "Patient._birthDate: duplicate element `_birthDate` at line 1 column 64",
+    ),
+    // FHIR JSON leaves out elements without items, value or children, so
+    // empty arrays and objects are errors.
+    (
+        "{\"resourceType\":\"Patient\",\"name\":[]}",
+        "Patient.name: expected at least one item, found an empty array at line 1 column 36",
+    ),
+    (
+        "{\"resourceType\":\"Patient\",\"name\":[{}]}",
+        "Patient.name[0]: expected at least one element, found an empty object at line 1 column 36",
+    ),
+    (
+        "{\"resourceType\":\"Patient\",\"maritalStatus\":{}}",
+        "Patient.maritalStatus: expected at least one element, found an empty object at line 1 column 44",
+    ),
+    (
+        "{\"resourceType\":\"Observation\",\"valueQuantity\":{}}",
+        "Observation.valueQuantity: expected at least one element, found an empty object at line 1 column 48",
+    ),
+    (
+        "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[]}]}",
+        "Patient.name[0].given: expected at least one item, found an empty array at line 1 column 46",
+    ),
+    (
+        "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\"],\"_given\":[]}]}",
+        "Patient.name[0]._given: expected at least one item, found an empty array at line 1 column 61",
+    ),
+    (
+        "{\"resourceType\":\"Patient\",\"_birthDate\":{\"extension\":[]}}",
+        "Patient._birthDate.extension: expected at least one item, found an empty array at line 1 column 55",
     ),
     // Nested resources name their type.
     (

@@ -269,6 +269,15 @@ fn changed_examples_fail() {
     assert_schema_rejects(&observation, "a missing required element", |o| {
         o.as_object_mut().expect("object").remove("code");
     });
+    assert_rejected(&patient, "an empty array", |p| {
+        p["identifier"] = json!([]);
+    });
+    assert_rejected(&patient, "an empty object in an array", |p| {
+        p["name"] = json!([{}]);
+    });
+    assert_rejected(&patient, "an empty primitive element object", |p| {
+        p["_birthDate"] = json!({});
+    });
     assert_rejected(&observation, "a wrong resource in contained", |o| {
         o["contained"] = json!([{ "resourceType": "Patient", "gender": "feminine" }]);
     });

@@ -397,7 +397,7 @@ fn emit_choice(def: &ChoiceDef, rt: &TokenStream) -> TokenStream {
                     key.clone(),
                     quote! { slot.read_boxed(reader, #key, #name::#vname)? },
                 ));
-                ser_arms.push(quote! { #name::#vname(value) => { writer.key(#key); #rt::ser::ToJson::write_json(&**value, writer); } });
+                ser_arms.push(quote! { #name::#vname(value) => #rt::ser::single_value(writer, #key, &**value), });
             }
         }
     }

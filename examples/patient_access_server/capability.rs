@@ -107,13 +107,19 @@ fn resource_entry(resource_type: ResourceType) -> Value {
     } else {
         "Member data: needs a token whose patient/ scopes grant this type."
     };
-    json!({
+    let mut entry = json!({
         "type": name,
         "documentation": documentation,
         "interaction": [{ "code": "read" }, { "code": "search-type" }],
-        "searchInclude": includes,
-        "searchParam": search_params,
-    })
+    });
+    // FHIR JSON leaves out an element without items: no empty arrays.
+    if !includes.is_empty() {
+        entry["searchInclude"] = json!(includes);
+    }
+    if !search_params.is_empty() {
+        entry["searchParam"] = json!(search_params);
+    }
+    entry
 }
 
 fn type_code(param_type: SearchParamType) -> &'static str {

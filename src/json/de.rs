@@ -90,14 +90,26 @@ pub trait Object: Sized {
 
 impl<T: Object> FromJson for T {
     fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
-        let result = reader
-            .begin_object(T::EXPECTED)
-            .and_then(|()| T::read_fields(reader, ResourceTypeState::Missing));
+        let result = reader.begin_object(T::EXPECTED).and_then(|()| {
+            // An element without a value or children is not written in FHIR
+            // JSON. A resource's `{}` gives the missing-resourceType error.
+            if T::RESOURCE_TYPE.is_none() && reader.peek() == Some(b'}') {
+                return Err(empty(reader, "at least one element", "an empty object"));
+            }
+            T::read_fields(reader, ResourceTypeState::Missing)
+        });
         match (result, T::RESOURCE_TYPE) {
             (Err(error), Some(name)) => Err(error.at(Segment::Resource(name))),
             (result, _) => result,
         }
     }
+}
+
+/// Builds the error for an empty object or array, which FHIR JSON never
+/// contains: an element without items, value or children is left out.
+#[cold]
+fn empty(reader: &Reader<'_>, expected: &str, found: &str) -> ReadError {
+    reader.data_error(format!("expected {expected}, found {found}"))
 }
 
 #[cold]
@@ -349,7 +361,15 @@ fn read_array(
             .map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?;
         index += 1;
     }
+    if index == 0 {
+        return Err(empty_array(reader, key));
+    }
     Ok(())
+}
+
+#[cold]
+fn empty_array(reader: &Reader<'_>, key: &'static str) -> ReadError {
+    empty(reader, "at least one item", "an empty array").at(Segment::Element(key))
 }
 
 /// Reads one array item onto the end of a list. This is a trait of its own
@@ -474,6 +494,9 @@ pub fn read_primitive_values<T: JsonValue>(
         }
         index += 1;
     }
+    if index == 0 {
+        return Err(empty_array(reader, key));
+    }
     if parts_first && index != parts {
         return Err(unpaired(reader, key, index, parts));
     }
@@ -523,6 +546,9 @@ pub fn read_primitive_elements<T: JsonValue>(
             part.apply(item);
         }
         index += 1;
+    }
+    if index == 0 {
+        return Err(empty_array(reader, element_key));
     }
     if values_first && index != values {
         return Err(unpaired(reader, key, values, index));

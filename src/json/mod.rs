@@ -22,6 +22,13 @@
 //! - Size: [`from_slice`] reads input of any size that fits in memory; the
 //!   caller bounds it. [`ndjson::Reader`] bounds each line, by default to
 //!   [`ndjson::DEFAULT_MAX_LINE`] bytes.
+//!
+//! # Empty elements
+//!
+//! FHIR JSON has no empty arrays or objects: an element without items,
+//! value or children is left out. The reader rejects `[]` and `{}` as
+//! element values, and the writer leaves out an element that would write
+//! as one (a `HumanName` whose fields are all empty, say).
 
 #[doc(hidden)]
 pub mod de;
@@ -301,8 +308,8 @@ impl std::error::Error for Error {
 ///
 /// Returns an [`Error`] naming the element path for input that is not JSON,
 /// has a missing or unknown `resourceType`, unknown elements, values of the
-/// wrong JSON type, invalid primitive values, or an array where one value is
-/// allowed.
+/// wrong JSON type, invalid primitive values, an array where one value is
+/// allowed, or an empty array or object.
 pub fn from_slice(bytes: &[u8]) -> Result<Resource, Error> {
     <Resource as de::FromJson>::read_document(bytes)
         .map_err(|error| Error::from_read(&error, bytes))

@@ -47,10 +47,18 @@ pub fn single<T: ToJson>(writer: &mut Writer, key: &'static str, value: &Option<
     }
 }
 
+/// Writes `key` and a complex value, or nothing when the value writes as
+/// `{}`: FHIR JSON leaves out an element without a value or children, and
+/// the reader rejects an empty object.
 #[inline(never)]
-fn single_value<T: ToJson>(writer: &mut Writer, key: &'static str, value: &T) {
+pub fn single_value<T: ToJson>(writer: &mut Writer, key: &'static str, value: &T) {
+    let before = writer.mark();
     writer.key(key);
+    let start = writer.len();
     value.write_json(writer);
+    if writer.is_empty_object_since(start) {
+        writer.rewind(before);
+    }
 }
 
 /// Writes a repeating complex element.
@@ -61,8 +69,11 @@ pub fn repeated<T: ToJson>(writer: &mut Writer, key: &'static str, items: &[T]) 
     }
 }
 
+/// Writes `key` and the array of items, leaving out items that write as
+/// `{}`, and the whole array when every item does.
 #[inline(never)]
 fn repeated_items<T: ToJson>(writer: &mut Writer, key: &'static str, items: &[T]) {
+    let before = writer.mark();
     writer.key(key);
     writer.begin_array();
     let start = writer.len();
@@ -70,10 +81,19 @@ fn repeated_items<T: ToJson>(writer: &mut Writer, key: &'static str, items: &[T]
         if index == RESERVE_AFTER_ITEMS {
             writer.reserve_items(writer.len() - start, index, items.len() - index);
         }
+        let before_item = writer.mark();
         writer.item();
+        let item_start = writer.len();
         item.write_json(writer);
+        if writer.is_empty_object_since(item_start) {
+            writer.rewind(before_item);
+        }
     }
-    writer.end_array();
+    if writer.len() == start {
+        writer.rewind(before);
+    } else {
+        writer.end_array();
+    }
 }
 
 /// The number of items of a repeating complex element after which the

@@ -14,6 +14,13 @@ pub struct Writer {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// A position in a [`Writer`]'s output, to take back what follows it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    len: usize,
+    comma_due: bool,
+}
+
 impl Writer {
     /// Creates a writer that appends to `out`.
     pub fn new(out: Vec<u8>) -> Self {
@@ -48,6 +55,28 @@ impl Writer {
         let estimate = average.saturating_mul(remaining);
         // An eighth more, so that a slightly larger tail still fits.
         self.out.reserve(estimate.saturating_add(estimate / 8));
+    }
+
+    /// Returns the current position, for [`rewind`](Self::rewind).
+    #[inline]
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            len: self.out.len(),
+            comma_due: self.comma_due,
+        }
+    }
+
+    /// Removes what was written since `mark`.
+    #[inline]
+    pub(crate) fn rewind(&mut self, mark: Mark) {
+        self.out.truncate(mark.len);
+        self.comma_due = mark.comma_due;
+    }
+
+    /// Returns whether exactly `{}` was written since `start`.
+    #[inline]
+    pub(crate) fn is_empty_object_since(&self, start: usize) -> bool {
+        self.out.get(start..) == Some(b"{}".as_slice())
     }
 
     #[inline]

@@ -236,7 +236,12 @@ fn project_object(text: &str, type_name: &str, rule: &Rule<'_>, top: bool) -> Op
         }
         let value = match (flags.and_then(|f| f.backbone), rule, name.starts_with('_')) {
             // Within a kept backbone element, `_summary=true` applies again.
-            (Some(backbone), Rule::Summary, false) => project_value(value.get(), backbone, rule),
+            (Some(backbone), Rule::Summary, false) => {
+                match project_value(value.get(), backbone, rule) {
+                    Some(value) => value,
+                    None => continue,
+                }
+            }
             _ => value.get().to_owned(),
         };
         let value = if top && *name == "meta" {
@@ -255,7 +260,9 @@ fn project_object(text: &str, type_name: &str, rule: &Rule<'_>, top: bool) -> Op
 }
 
 /// Projects a backbone value, which is an object or an array of objects.
-fn project_value(text: &str, type_name: &str, rule: &Rule<'_>) -> String {
+/// Returns `None` when nothing of it is kept: FHIR JSON has no empty
+/// objects or arrays, so the element is left out.
+fn project_value(text: &str, type_name: &str, rule: &Rule<'_>) -> Option<String> {
     if let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(text) {
         let projected: Vec<String> = items
             .iter()
@@ -263,10 +270,12 @@ fn project_value(text: &str, type_name: &str, rule: &Rule<'_>) -> String {
                 project_object(item.get(), type_name, rule, false)
                     .unwrap_or_else(|| item.get().to_owned())
             })
+            .filter(|item| item != "{}")
             .collect();
-        return format!("[{}]", projected.join(","));
+        return (!projected.is_empty()).then(|| format!("[{}]", projected.join(",")));
     }
-    project_object(text, type_name, rule, false).unwrap_or_else(|| text.to_owned())
+    let projected = project_object(text, type_name, rule, false).unwrap_or_else(|| text.to_owned());
+    (projected != "{}").then_some(projected)
 }
 
 /// Returns whether the member `name` (without a leading `_`) is kept.
