@@ -94,6 +94,15 @@ const CASES: &[(&str, &str)] = &[
         "{\"resourceType\":\"Observation\",\"valueString\":\"a\",\"valueBoolean\":true}",
         "Observation.valueBoolean: `valueString` and `valueBoolean` are both present, but `value[x]` takes one type at line 1 column 64",
     ),
+    // The same choice type twice is a duplicate key.
+    (
+        "{\"resourceType\":\"Observation\",\"valueString\":\"a\",\"valueString\":\"b\"}",
+        "Observation.valueString: duplicate element `valueString` at line 1 column 63",
+    ),
+    (
+        "{\"resourceType\":\"Observation\",\"_valueString\":{\"id\":\"a\"},\"_valueString\":{\"id\":\"b\"}}",
+        "Observation._valueString: duplicate element `_valueString` at line 1 column 72",
+    ),
     // Primitive extension arrays must pair up with the values.
     (
         "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\",\"B\"],\"_given\":[null]}]}",

@@ -254,3 +254,43 @@ fn empty_elements_are_not_written() {
     );
     assert!(json::from_str(&written).is_ok(), "{written}");
 }
+
+#[test]
+fn extension_writing_nothing_is_left_out() {
+    use fhir_payer::r4::{Extension, HumanName};
+    let empty_extension = || vec![Extension::default()];
+    let patient = Resource::from(Patient {
+        birth_date: Some(Primitive {
+            value: Some("1970".parse().unwrap()),
+            id: None,
+            extension: empty_extension(),
+        }),
+        name: vec![HumanName {
+            given: vec![
+                Primitive::new("Ann".to_owned()),
+                Primitive {
+                    value: None,
+                    id: None,
+                    extension: empty_extension(),
+                },
+            ],
+            ..HumanName::default()
+        }],
+        ..Patient::default()
+    });
+    let written = json::to_string(&patient).unwrap();
+    assert_eq!(
+        written,
+        r#"{"resourceType":"Patient","name":[{"given":["Ann"]}],"birthDate":"1970"}"#
+    );
+    assert!(json::from_str(&written).is_ok(), "{written}");
+}
+
+#[test]
+fn empty_datatype_document_round_trips() {
+    use fhir_payer::r4::Period;
+    let text = serde_json::to_string(&Period::default()).unwrap();
+    assert_eq!(text, "{}");
+    let period: Period = serde_json::from_str(&text).unwrap();
+    assert_eq!(period, Period::default());
+}

@@ -92,8 +92,10 @@ impl<T: Object> FromJson for T {
     fn read_json(reader: &mut Reader<'_>) -> Result<Self, ReadError> {
         let result = reader.begin_object(T::EXPECTED).and_then(|()| {
             // An element without a value or children is not written in FHIR
-            // JSON. A resource's `{}` gives the missing-resourceType error.
-            if T::RESOURCE_TYPE.is_none() && reader.peek() == Some(b'}') {
+            // JSON. A resource's `{}` gives the missing-resourceType error,
+            // and a whole document `{}` (an empty datatype that serde wrote
+            // on its own) is read as the empty value.
+            if T::RESOURCE_TYPE.is_none() && reader.depth() > 1 && reader.peek() == Some(b'}') {
                 return Err(empty(reader, "at least one element", "an empty object"));
             }
             T::read_fields(reader, ResourceTypeState::Missing)
@@ -222,29 +224,39 @@ impl ElementPart {
     }
 }
 
-/// The repeating elements of an object that have been read, one bit each
-/// (two for a primitive: its values and its `_name` array). An empty array
-/// leaves its list empty, so the list alone cannot show a duplicate key.
+/// The repeating elements of an object that have been read, one bit each.
+/// A repeating primitive has two, for its values and its `_name` array:
+/// which of them came first decides how the second pairs up with it.
 #[derive(Default)]
-pub struct Seen(u128);
+pub struct Seen {
+    bits: u128,
+    /// Bits from 128 up. The generated R4 types use at most 23 bits.
+    more: Vec<u32>,
+}
 
 impl Seen {
     /// Creates a record with no element read.
     pub fn new() -> Self {
-        Seen(0)
+        Seen::default()
     }
 
-    /// Records `bit` and returns whether it was new. The generated R4 types
-    /// use at most 23 bits, and bits past 127 are not tracked.
+    /// Records `bit` and returns whether it was new.
     fn first(&mut self, bit: u32) -> bool {
-        let mask = 1u128.checked_shl(bit).unwrap_or(0);
-        let first = self.0 & mask == 0;
-        self.0 |= mask;
-        first
+        if self.contains(bit) {
+            return false;
+        }
+        match 1u128.checked_shl(bit) {
+            Some(mask) => self.bits |= mask,
+            None => self.more.push(bit),
+        }
+        true
     }
 
     fn contains(&self, bit: u32) -> bool {
-        self.0 & 1u128.checked_shl(bit).unwrap_or(0) != 0
+        match 1u128.checked_shl(bit) {
+            Some(mask) => self.bits & mask != 0,
+            None => self.more.contains(&bit),
+        }
     }
 }
 
@@ -657,6 +669,9 @@ impl<E: Choice> ChoiceSlot<E> {
             (None, Some((other, _))) => other,
             (None, None) => key,
         };
+        if other == key {
+            return duplicate(reader, key);
+        }
         reader
             .data_error(format!(
                 "`{other}` and `{key}` are both present, but `{}[x]` takes one type",
@@ -683,8 +698,8 @@ impl<E: Choice> ChoiceSlot<E> {
         Ok(())
     }
 
-    /// Fails when another type of the choice was read, or (for a complex
-    /// variant) any `_key` part. This function and the readers it leaves
+    /// Fails when the choice already has a value, of this type (a duplicate
+    /// key) or another, or (for a complex variant) any `_key` part. This function and the readers it leaves
     /// to [`read_key_value`] and [`read_key_boxed`] are generic over one
     /// type each, which keeps the functions generic over a choice and a
     /// variant type, hundreds of pairs, small.
@@ -737,6 +752,13 @@ impl<E: Choice> ChoiceSlot<E> {
         element_key: &'static str,
         key: &'static str,
     ) -> Result<(), ReadError> {
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|(other, _)| *other == key)
+        {
+            return Err(duplicate(reader, element_key));
+        }
         if self.pending.is_some() || self.value.as_ref().is_some_and(|v| v.json_key() != key) {
             return Err(self.conflict(reader, element_key));
         }
@@ -848,4 +870,22 @@ fn find_resource_type(reader: &mut Reader<'_>, start: usize) -> Result<ResourceT
         scan.skip_value()?;
     }
     Err(reader.data_error("missing resourceType"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Seen;
+
+    #[test]
+    fn seen_tracks_bits_past_128() {
+        let mut seen = Seen::new();
+        for bit in [0, 22, 127, 128, 500] {
+            assert!(!seen.contains(bit), "bit {bit} before");
+            assert!(seen.first(bit), "bit {bit} first");
+            assert!(!seen.first(bit), "bit {bit} second");
+            assert!(seen.contains(bit), "bit {bit} after");
+        }
+        assert!(!seen.contains(1));
+        assert!(!seen.contains(129));
+    }
 }

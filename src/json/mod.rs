@@ -28,7 +28,9 @@
 //! FHIR JSON has no empty arrays or objects: an element without items,
 //! value or children is left out. The reader rejects `[]` and `{}` as
 //! element values, and the writer leaves out an element that would write
-//! as one (a `HumanName` whose fields are all empty, say).
+//! as one (a `HumanName` whose fields are all empty, say). A whole document
+//! `{}` read as a datatype (`Period`) is the empty value, so that serde
+//! round trips of an empty datatype work.
 
 #[doc(hidden)]
 pub mod de;

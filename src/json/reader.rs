@@ -216,6 +216,12 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Returns how many arrays and objects enclose the reader's position.
+    #[inline]
+    pub(crate) fn depth(&self) -> u32 {
+        self.depth
+    }
+
     /// Returns the first byte of the next value, after whitespace.
     #[inline]
     pub fn peek(&mut self) -> Option<u8> {

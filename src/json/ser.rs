@@ -20,8 +20,27 @@ impl<T: ToJson> ToJson for Box<T> {
     }
 }
 
+/// Returns whether a primitive's `_name` part writes anything: an id, or an
+/// extension that does not write as `{}` (which the writer leaves out). An
+/// `_name` of `{}` would not read back.
 fn has_element<T>(primitive: &Primitive<T>) -> bool {
-    primitive.id.is_some() || !primitive.extension.is_empty()
+    primitive.id.is_some() || primitive.extension.iter().any(writes_content)
+}
+
+/// Returns whether `extension` writes as more than `{}`. An extension with a
+/// url does; one without is written to a scratch buffer to find out.
+fn writes_content(extension: &Extension) -> bool {
+    if extension.url.is_some() {
+        return true;
+    }
+    let mut scratch = Writer::new(Vec::new());
+    extension.write_json(&mut scratch);
+    scratch.into_bytes() != b"{}"
+}
+
+/// Returns whether a repeating primitive's item writes anything.
+fn writes_item<T>(primitive: &Primitive<T>) -> bool {
+    primitive.value.is_some() || has_element(primitive)
 }
 
 /// Writes the `_name` part of a primitive: its id and extensions.
@@ -148,8 +167,8 @@ pub fn primitive_value<T: JsonValue>(
 
 /// Writes a repeating primitive as two parallel arrays, `key` with the values
 /// and `_key` with ids and extensions, each with `null` where an item has
-/// none. Empty items (no value, id or extension) are left out, because FHIR
-/// JSON has no way to write them, and an array is left out when all of its
+/// none. Empty items (no value, and no id or extension that writes anything)
+/// are left out, because FHIR JSON has no way to write them, and an array is left out when all of its
 /// items would be `null`.
 #[inline]
 pub fn primitives<T: JsonValue>(
@@ -170,7 +189,7 @@ fn primitive_items<T: JsonValue>(
     element_key: &'static str,
     items: &[Primitive<T>],
 ) {
-    let non_empty = || items.iter().filter(|p| !p.is_empty());
+    let non_empty = || items.iter().filter(|p| writes_item(p));
     let any_value = items.iter().any(|p| p.value.is_some());
     let any_element = items.iter().any(has_element);
     if any_value {
