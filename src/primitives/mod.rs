@@ -36,6 +36,7 @@ mod error;
 mod integer;
 mod text;
 mod time;
+mod xhtml;
 
 #[cfg(test)]
 mod tests;
@@ -49,6 +50,7 @@ pub use error::ParsePrimitiveError;
 pub use integer::{PositiveInt, UnsignedInt};
 pub use text::{Canonical, Code, Id, Markdown, Oid, Uri, Url, Uuid, Xhtml, validate_string};
 pub use time::{Time, ZoneOffset};
+pub use xhtml::XhtmlError;
 
 /// Appends `value` in decimal, zero-padded to at least `width` digits.
 fn push_digits(out: &mut Vec<u8>, value: u32, width: usize) {

@@ -442,8 +442,9 @@ text_type!(
 text_type!(
     /// FHIR xhtml, the `div` of a Narrative: a non-empty string.
     ///
-    /// NOTE: the XHTML is not parsed, so malformed markup or elements that
-    /// FHIR forbids in narrative (such as `<script>`) are accepted.
+    /// NOTE: reading does not parse the XHTML, so malformed markup or
+    /// elements that FHIR forbids in narrative (such as `<script>`) are
+    /// accepted. [`Xhtml::check_narrative`] checks them on request.
     Xhtml,
     "xhtml",
     check_non_empty_text,

@@ -44,6 +44,7 @@ pub fn example_files() -> Vec<(String, Vec<u8>)> {
 
 /// Collects the resource and, for a Bundle, its entries' resources,
 /// recursively.
+#[allow(dead_code, reason = "not every test that includes this module uses it")]
 pub fn with_entries<'a>(resource: &'a Resource, out: &mut Vec<&'a Resource>) {
     out.push(resource);
     if let Resource::Bundle(bundle) = resource {
