@@ -42,9 +42,15 @@ fn check_base64(text: &str) -> Result<(), Cow<'static, str>> {
     // Most values are one unbroken run of groups; a table scan settles those
     // without the per-byte state below, which is kept for the rest and for
     // precise error reasons.
-    if is_plain_base64(text.as_bytes()) {
+    if is_plain_base64(text.as_bytes()) || is_grouped_base64(text.as_bytes()) {
         return Ok(());
     }
+    check_base64_per_byte(text)
+}
+
+/// Applies the rules of [`check_base64`] one byte at a time, which also
+/// finds the reason of an error.
+fn check_base64_per_byte(text: &str) -> Result<(), Cow<'static, str>> {
     let mut group_position = 0_usize;
     let mut symbol_count = 0_usize;
     // Number of `=` seen so far; any digit after one is misplaced padding.
@@ -86,6 +92,40 @@ fn check_base64(text: &str) -> Result<(), Cow<'static, str>> {
     Ok(())
 }
 
+/// Returns whether `bytes` is runs of whole groups separated by whitespace,
+/// with `=` padding only at the end: the usual form of an attachment with
+/// line breaks. Each run is checked a block at a time by
+/// [`is_plain_base64`], which the per-byte state of [`check_base64`] would
+/// make several times slower.
+fn is_grouped_base64(bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    let mut any_group = false;
+    loop {
+        let start = rest
+            .iter()
+            .position(|&byte| !is_base64_whitespace(byte))
+            .unwrap_or(rest.len());
+        rest = &rest[start..];
+        if rest.is_empty() {
+            return any_group;
+        }
+        let end = rest
+            .iter()
+            .position(|&byte| is_base64_whitespace(byte))
+            .unwrap_or(rest.len());
+        let (run, after) = rest.split_at(end);
+        if !is_plain_base64(run) {
+            return false;
+        }
+        any_group = true;
+        // A padded group ends the value: only whitespace may follow.
+        if run.last() == Some(&b'=') {
+            return after.iter().all(|&byte| is_base64_whitespace(byte));
+        }
+        rest = after;
+    }
+}
+
 /// Returns whether `bytes` is whole groups of base64 digits with no whitespace,
 /// padded with `=` in at most the last two places.
 fn is_plain_base64(bytes: &[u8]) -> bool {
@@ -94,11 +134,16 @@ fn is_plain_base64(bytes: &[u8]) -> bool {
         return false;
     }
     let is_digit = |byte: u8| BASE64_DIGIT[usize::from(byte)];
-    // Checking a block without a branch per byte lets the compiler unroll
-    // the loop, which matters because attachments can be megabytes long.
+    // Checking a block with range comparisons and no branch per byte lets
+    // the compiler turn the loop into vector compares (a table lookup per
+    // byte would not vectorize), which matters because attachments can be
+    // megabytes long.
     let mut blocks = bytes[..len - 2].chunks_exact(64);
     for block in &mut blocks {
-        if !block.iter().fold(true, |ok, &byte| ok & is_digit(byte)) {
+        if !block
+            .iter()
+            .fold(true, |ok, &byte| ok & is_digit_by_range(byte))
+        {
             return false;
         }
     }
@@ -109,6 +154,17 @@ fn is_plain_base64(bytes: &[u8]) -> bool {
         (second_last, last) => is_digit(second_last) && is_digit(last),
     };
     body_ok && tail_ok
+}
+
+/// Returns whether `byte` is one of the 64 base64 digits, with comparisons
+/// only, as [`is_plain_base64`] needs.
+#[inline(always)]
+fn is_digit_by_range(byte: u8) -> bool {
+    (byte.wrapping_sub(b'A') < 26)
+        | (byte.wrapping_sub(b'a') < 26)
+        | (byte.wrapping_sub(b'0') < 10)
+        | (byte == b'+')
+        | (byte == b'/')
 }
 
 /// `true` for the 64 base64 digits.
@@ -195,5 +251,66 @@ impl Base64Binary {
             }
         }
         bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BASE64_DIGIT, is_digit_by_range};
+
+    /// The fast checks must accept exactly what the per-byte rules accept.
+    #[test]
+    fn grouped_check_agrees_with_rules() {
+        let cases = [
+            "QUJD",
+            "QUJD\nREVG",
+            " QUJD\r\nREVG ",
+            "QUJDRA==",
+            "QUJD\nRA==",
+            "QUJD\nRA==\n",
+            "QUJD\nRA==\nQUJD",
+            "QUI=\nQUJD",
+            "QUJ\nDREV",
+            "QU JD",
+            "QUJD\n\n",
+            "\n",
+            "",
+            "QUJD\nR===",
+            "QUJD\n=A==",
+            "QUJD\nRA-=",
+        ];
+        for text in cases {
+            let fast = super::is_plain_base64(text.as_bytes())
+                || super::is_grouped_base64(text.as_bytes());
+            let rules = super::check_base64_per_byte(text).is_ok();
+            assert_eq!(fast, rules, "{text:?}");
+        }
+        // Every string of up to 8 characters from a small alphabet.
+        let alphabet = [b'A', b'/', b'=', b' ', b'\n', b'-'];
+        let mut text = Vec::new();
+        for length in 0..=8u32 {
+            for mut code in 0..alphabet.len().pow(length) {
+                text.clear();
+                for _ in 0..length {
+                    text.push(alphabet[code % alphabet.len()]);
+                    code /= alphabet.len();
+                }
+                let fast = super::is_plain_base64(&text) || super::is_grouped_base64(&text);
+                let as_str = std::str::from_utf8(&text).expect("ASCII");
+                let rules = super::check_base64_per_byte(as_str).is_ok();
+                assert_eq!(fast, rules, "{as_str:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn range_check_matches_table() {
+        for byte in 0..=u8::MAX {
+            assert_eq!(
+                is_digit_by_range(byte),
+                BASE64_DIGIT[usize::from(byte)],
+                "byte {byte:#04x}"
+            );
+        }
     }
 }

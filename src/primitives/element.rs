@@ -77,3 +77,30 @@ impl From<&str> for Primitive<String> {
         Primitive::new(value.to_owned())
     }
 }
+
+/// The value of an optional primitive field in one call:
+/// `patient.birth_date.value()` instead of
+/// `patient.birth_date.as_ref().and_then(|p| p.value())`.
+///
+/// ```
+/// use fhir_payer::primitives::{OptionalPrimitive, Primitive};
+/// use fhir_payer::r4::{AdministrativeGender, Patient};
+///
+/// let patient = Patient {
+///     gender: Some(Primitive::new(AdministrativeGender::Female)),
+///     ..Patient::default()
+/// };
+/// assert_eq!(patient.gender.value(), Some(&AdministrativeGender::Female));
+/// assert_eq!(patient.birth_date.value(), None);
+/// ```
+pub trait OptionalPrimitive<T> {
+    /// Returns the value, or `None` when the element is absent or has only
+    /// an id and extensions.
+    fn value(&self) -> Option<&T>;
+}
+
+impl<T> OptionalPrimitive<T> for Option<Primitive<T>> {
+    fn value(&self) -> Option<&T> {
+        self.as_ref().and_then(Primitive::value)
+    }
+}

@@ -45,7 +45,7 @@ pub use base64::Base64Binary;
 pub use date::{Date, DatePrecision};
 pub use date_time::{DateRange, DateTime, Instant};
 pub use decimal::{Decimal, DecimalRangeError};
-pub use element::Primitive;
+pub use element::{OptionalPrimitive, Primitive};
 pub use error::ParsePrimitiveError;
 pub use integer::{PositiveInt, UnsignedInt};
 pub use text::{Canonical, Code, Id, Markdown, Oid, Uri, Url, Uuid, Xhtml, validate_string};
