@@ -189,10 +189,10 @@ fn emit_struct(def: &StructDef, rt: &TokenStream) -> TokenStream {
     // its field. On an error the partly read struct is dropped as a whole,
     // so each key costs one call here rather than a slot, a move into the
     // struct and a drop of its own. Choice elements keep a slot, because an
-    // `_valueX` part can come before the value it belongs to. Repeating
-    // elements get a bit in `seen` each to find a duplicate key; a
-    // repeating primitive gets two, one per array, because which array came
-    // first decides how the second pairs up with it.
+    // `_valueX` part can come before the value it belongs to. Each
+    // repeating element gets a bit in `seen` to find a duplicate key. A
+    // repeating primitive gets two, one per array, because the array that
+    // came first decides how the second pairs up with it.
     let mut arms = Vec::new();
     let mut choice_fallbacks = Vec::new();
     let mut slot_decls = Vec::new();

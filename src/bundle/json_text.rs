@@ -30,7 +30,8 @@ pub(crate) fn contained_resources(
 impl Resource {
     fn read_contained(&self) -> Result<Vec<Resource>, crate::json::Error> {
         let text = crate::json::to_string(self)?;
-        // The members are read as raw JSON, so this fails only on invalid JSON.
+        // The text was written by this library, so it is a valid JSON object
+        // and reading its members as raw JSON does not fail.
         let Ok(members) = serde_json::from_str::<HashMap<String, &RawValue>>(&text) else {
             return Ok(Vec::new());
         };
@@ -60,7 +61,8 @@ pub(crate) fn visit_member_strings(
     mut visit: impl FnMut(&str, &str),
 ) -> Result<(), crate::json::Error> {
     let text = crate::json::to_string(resource)?;
-    // The edit function changes nothing and never fails.
+    // The closure returns `Ok(None)` for every string, so nothing is edited
+    // and the result needs no check.
     let _unchanged = edit_text(&text, &mut |name: &str, value: &str| {
         visit(name, value);
         Ok::<_, std::convert::Infallible>(None)

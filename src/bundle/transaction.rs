@@ -676,9 +676,9 @@ fn check_batch_references(bundle: &Bundle, problems: &mut Vec<TransactionProblem
                 _ => {}
             }
         });
-        // The scan fails only when the resource cannot be written as JSON (a
-        // bug in the generated code). No problem is reported for that
-        // resource then.
+        // The scan fails only when the resource's JSON text is not UTF-8,
+        // which the writer does not produce because it copies Rust strings.
+        // Such a resource would get no problem reported.
         let _ = scan;
         problems.extend(found);
     }

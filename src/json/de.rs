@@ -479,21 +479,11 @@ pub fn read_primitive_values<T: JsonValue>(
     // When `_key` came first, `list` contains its items, still without values.
     let parts_first = seen.contains(pair + 1);
     let parts = list.len();
-    reader
-        .begin_array("an array")
-        .map_err(|e| e.at(Segment::Element(key)))?;
-    let mut index = 0;
-    while reader
-        .next_item()
-        .map_err(|e| e.at(Segment::Element(key)))?
-    {
+    let values = read_pair_array(list, reader, key, |reader, list, index| {
         let value = if reader.null() {
             None
         } else {
-            Some(
-                T::read_json(reader)
-                    .map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(key)))?,
-            )
+            Some(T::read_json(reader)?)
         };
         if !parts_first {
             list.push(Primitive {
@@ -504,13 +494,10 @@ pub fn read_primitive_values<T: JsonValue>(
         } else if let Some(item) = list.get_mut(index) {
             item.value = value;
         }
-        index += 1;
-    }
-    if index == 0 {
-        return Err(empty_array(reader, key));
-    }
-    if parts_first && index != parts {
-        return Err(unpaired(reader, key, index, parts));
+        Ok(())
+    })?;
+    if parts_first && values != parts {
+        return Err(unpaired(reader, key, values, parts));
     }
     Ok(())
 }
@@ -536,36 +523,50 @@ pub fn read_primitive_elements<T: JsonValue>(
     }
     let values_first = seen.contains(pair);
     let values = list.len();
-    reader
-        .begin_array("an array")
-        .map_err(|e| e.at(Segment::Element(element_key)))?;
-    let mut index = 0;
-    while reader
-        .next_item()
-        .map_err(|e| e.at(Segment::Element(element_key)))?
-    {
+    let parts = read_pair_array(list, reader, element_key, |reader, list, index| {
         let part = if reader.null() {
             None
         } else {
-            Some(ElementPart::read(reader).map_err(|e| {
-                e.at(Segment::Index(index))
-                    .at(Segment::Element(element_key))
-            })?)
+            Some(ElementPart::read(reader)?)
         };
         if !values_first {
             list.push(part.map(ElementPart::into_primitive).unwrap_or_default());
         } else if let (Some(item), Some(part)) = (list.get_mut(index), part) {
             part.apply(item);
         }
+        Ok(())
+    })?;
+    if values_first && parts != values {
+        return Err(unpaired(reader, key, values, parts));
+    }
+    Ok(())
+}
+
+/// Reads one of the two arrays of a repeating primitive under `array_key`,
+/// calling `read_item` with each item's position, and returns the number of
+/// items. Errors name the item's position and `array_key`.
+fn read_pair_array<T>(
+    list: &mut Vec<Primitive<T>>,
+    reader: &mut Reader<'_>,
+    array_key: &'static str,
+    mut read_item: impl FnMut(&mut Reader<'_>, &mut Vec<Primitive<T>>, usize) -> Result<(), ReadError>,
+) -> Result<usize, ReadError> {
+    reader
+        .begin_array("an array")
+        .map_err(|e| e.at(Segment::Element(array_key)))?;
+    let mut index = 0;
+    while reader
+        .next_item()
+        .map_err(|e| e.at(Segment::Element(array_key)))?
+    {
+        read_item(reader, list, index)
+            .map_err(|e| e.at(Segment::Index(index)).at(Segment::Element(array_key)))?;
         index += 1;
     }
     if index == 0 {
-        return Err(empty_array(reader, element_key));
+        return Err(empty_array(reader, array_key));
     }
-    if values_first && index != values {
-        return Err(unpaired(reader, key, values, index));
-    }
-    Ok(())
+    Ok(index)
 }
 
 /// Checks, after the object's last key, that every item of a repeating
@@ -699,10 +700,11 @@ impl<E: Choice> ChoiceSlot<E> {
     }
 
     /// Fails when the choice already has a value, of this type (a duplicate
-    /// key) or another, or (for a complex variant) any `_key` part. This function and the readers it leaves
-    /// to [`read_key_value`] and [`read_key_boxed`] are generic over one
-    /// type each, which keeps the functions generic over a choice and a
-    /// variant type, hundreds of pairs, small.
+    /// key) or another, or, for a complex variant, any `_key` part.
+    ///
+    /// This check is generic over the choice alone, and [`read_key_value`]
+    /// and [`read_key_boxed`] over the variant type alone. That keeps the
+    /// functions generic over both, hundreds of pairs, small.
     #[inline(never)]
     fn check_value_key(
         &self,
